@@ -39,6 +39,17 @@ export async function writeResult(
   await writeChunked(stream, parts);
 }
 
+/** Writes text that is already formatted, such as a stored TSV result. */
+export async function writeText(stream: Writable, text: Uint8Array): Promise<void> {
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  for (let offset = 0; offset < text.length; offset += CHUNK_CHARS * 4) {
+    chunks.push(decoder.decode(text.subarray(offset, offset + CHUNK_CHARS * 4), { stream: true }));
+  }
+  chunks.push(decoder.decode());
+  await writeChunked(stream, chunks);
+}
+
 async function writeChunked(stream: Writable, parts: Iterable<string>): Promise<void> {
   let readerGone = false;
   let failure: Error | undefined;

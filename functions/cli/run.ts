@@ -1,84 +1,77 @@
-/** The `wordcount` command: parses arguments, counts, prints, and maps errors to exit codes. */
+/** The `wordcount` command: parses arguments, runs the subcommand, and maps errors to exit codes. */
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 
-import { sortWordCounts } from '../counting/order.js';
-import { planRanges } from '../counting/ranges.js';
-import { SAFE_SIZE_DEFAULTS, computeSafeSize } from '../counting/safe-size.js';
-import { InputError, UsageError, WordcountError } from '../lib/errors.js';
-import { USAGE, parseCommand, type CountCommand } from './args.js';
-import { countInProcess } from './count-in-process.js';
-import { FileSource } from './file-source.js';
-import { openInput } from './open-input.js';
-import { writeResult } from './output.js';
-import { startProgress } from './progress.js';
+import { StoreAuthError, WordcountError } from '../lib/errors.js';
+import { PACKAGE_ROOT } from '../lib/package-root.js';
+import { USAGE, parseCommand } from './args.js';
+import { CoordinatorError } from './coordinator-client.js';
+import { countFile } from './count-command.js';
+import type { Io } from './io.js';
+import { planFile } from './plan-command.js';
+import { serve } from './serve-command.js';
+import { submit } from './submit-command.js';
 
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
+export type { Io };
 
 /** Exit codes of the command. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
+/** Error codes that mean the request or its input cannot be used: exit code 2. */
+const USAGE_CODES = new Set([
+  'USAGE',
+  'INPUT_UNUSABLE',
+  'INVALID_KEY',
+  'INVALID_REQUEST',
+  'MALFORMED_MESSAGE',
+  'OBJECT_NOT_FOUND',
+  'BUCKET_NOT_FOUND',
+  'BUCKET_NOT_ALLOWED',
+  'JOB_CONFLICT',
+  'STORE_AUTH_FAILED',
+]);
+
 /** Runs the command with the arguments after the program name and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
-    const command = parseCommand(argv);
-    if (command.kind === 'help') {
-      io.stdout.write(`${USAGE}\n`);
-      return EXIT_OK;
+    const command = parseCommand(argv, io.env);
+    switch (command.kind) {
+      case 'help':
+        io.stdout.write(`${USAGE}\n`);
+        break;
+      case 'version':
+        io.stdout.write(`${packageVersion()}\n`);
+        break;
+      case 'count':
+        await countFile(command, io);
+        break;
+      case 'plan':
+        await planFile(command, io);
+        break;
+      case 'serve':
+        await serve(command, io);
+        break;
+      case 'submit':
+        await submit(command, io);
+        break;
     }
-    if (command.kind === 'version') {
-      io.stdout.write(`${packageVersion()}\n`);
-      return EXIT_OK;
-    }
-    await countFile(command, io);
     return EXIT_OK;
   } catch (error) {
     return reportError(error, io);
   }
 }
 
-async function countFile(command: CountCommand, io: Io): Promise<void> {
-  const started = performance.now();
-  const { handle, size } = await openInput(command.file);
-  try {
-    const safeSize = command.safeSize ?? computeSafeSize(SAFE_SIZE_DEFAULTS);
-    const ranges = planRanges(size, { maxRangeBytes: safeSize });
-    const progress = startProgress(size, io.stderr);
-    let result;
-    try {
-      result = await countInProcess(new FileSource(handle, size), ranges, progress.update);
-    } finally {
-      progress.stop();
-    }
-
-    const words = sortWordCounts(result.counts);
-    const summary = { totalWords: result.totalWords, distinctWords: words.length };
-    const printed = command.top === undefined ? words : words.slice(0, command.top);
-    await writeResult(io.stdout, printed, summary, command.json);
-
-    const seconds = (performance.now() - started) / 1000;
-    io.stderr.write(
-      `wordcount: ${command.file}: ${size.toLocaleString('en-US')} bytes in ` +
-        `${ranges.length.toLocaleString('en-US')} ${ranges.length === 1 ? 'range' : 'ranges'}, ` +
-        `${summary.totalWords.toLocaleString('en-US')} words, ` +
-        `${summary.distinctWords.toLocaleString('en-US')} distinct, ${seconds.toFixed(2)} s\n`,
-    );
-  } finally {
-    await handle.close();
-  }
-}
-
 function reportError(error: unknown, io: Io): number {
-  if (error instanceof UsageError || error instanceof InputError) {
+  if (
+    error instanceof StoreAuthError ||
+    (error instanceof WordcountError && USAGE_CODES.has(error.code))
+  ) {
     io.stderr.write(`wordcount: ${error.message}\n`);
     return EXIT_USAGE;
   }
-  if (error instanceof WordcountError) {
+  if (error instanceof WordcountError || error instanceof CoordinatorError) {
     io.stderr.write(`wordcount: ${error.message}\n`);
     return EXIT_FAILURE;
   }
@@ -88,6 +81,7 @@ function reportError(error: unknown, io: Io): number {
 }
 
 function packageVersion(): string {
-  const url = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built command, as `npx wordcount` runs it. */
@@ -13,11 +16,19 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A cache folder of this test process, so the default store never touches the user's. */
+export const TEST_CACHE = mkdtempSync(join(tmpdir(), 'wordcount-cache-'));
+
 /** Runs `wordcount` with `args` in a child process and collects its output. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
+      cwd,
+      env: { ...process.env, XDG_CACHE_HOME: TEST_CACHE, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,37 @@
+/** The store the command uses: --store and S3 flags, the AWS variables, or a folder in the user's cache. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  openStore,
+  s3SettingsFromEnv,
+  type OpenedStore,
+  type S3Settings,
+} from '../store/open-store.js';
+import type { StoreOptions } from './args.js';
+
+/** The default store: $XDG_CACHE_HOME/wordcount/store/wordcount, kept between runs so measured rates carry over. */
+export function defaultStoreUrl(env: NodeJS.ProcessEnv): string {
+  const cache =
+    env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ''
+      ? env.XDG_CACHE_HOME
+      : join(homedir(), '.cache');
+  return `file://${join(cache, 'wordcount', 'store', 'wordcount')}`;
+}
+
+export interface ResolvedStore extends OpenedStore {
+  s3: S3Settings;
+}
+
+/** Opens the store of the command; flags take precedence over the environment. */
+export function resolveStore(options: StoreOptions, env: NodeJS.ProcessEnv): ResolvedStore {
+  const fromEnv = s3SettingsFromEnv(env);
+  const s3: S3Settings = {
+    endpoint: options.endpoint ?? fromEnv.endpoint,
+    accessKey: options.accessKey ?? fromEnv.accessKey,
+    secretKey: options.secretKey ?? fromEnv.secretKey,
+    region: options.region ?? fromEnv.region,
+  };
+  const opened = openStore(options.store ?? defaultStoreUrl(env), s3);
+  return { ...opened, s3 };
+}

@@ -1,0 +1,141 @@
+/**
+ * The coordinator's view of a job's stored state. Progress is the set of write-once objects
+ * under the job's prefix (see state/keys.ts), never one record that instances overwrite, so
+ * two coordinator instances cannot lose each other's updates. Objects written once never
+ * change, so this process caches them by key.
+ */
+import type { ObjectStore } from '../store/object-store.js';
+import { keys, receiptNumber } from '../state/keys.js';
+import type {
+  JobFailure,
+  JobRecord,
+  JobResult,
+  JobStatus,
+  MapReceipt,
+  MessageName,
+  Messages,
+  ReducePlan,
+  ReduceReceipt,
+} from '../state/messages.js';
+import { readStored, writeOnce, writeStored } from '../state/stored.js';
+
+/** Cached objects at most; the cache starts over beyond this. */
+const MAX_CACHED = 100_000;
+
+export class JobState {
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly bucket: string,
+  ) {}
+
+  job(jobId: string): Promise<JobRecord | undefined> {
+    return this.readOnce(keys.job(jobId), 'JobRecord');
+  }
+
+  /** Stores a new job record unless one exists; returns the stored record either way. */
+  async createJob(record: JobRecord): Promise<{ record: JobRecord; created: boolean }> {
+    const { value, created } = await writeOnce(
+      this.store,
+      this.bucket,
+      keys.job(record.jobId),
+      'JobRecord',
+      record,
+    );
+    this.remember(keys.job(record.jobId), value);
+    return { record: value, created };
+  }
+
+  /** Returns the committed map receipts by chunk. */
+  mapReceipts(jobId: string): Promise<Map<number, MapReceipt>> {
+    return this.receipts(keys.mapPrefix(jobId), 'MapReceipt');
+  }
+
+  reduceReceipts(jobId: string): Promise<Map<number, ReduceReceipt>> {
+    return this.receipts(keys.reducePrefix(jobId), 'ReduceReceipt');
+  }
+
+  reducePlan(jobId: string): Promise<ReducePlan | undefined> {
+    return this.readOnce(keys.reducePlan(jobId), 'ReducePlan');
+  }
+
+  async createReducePlan(plan: ReducePlan): Promise<ReducePlan> {
+    const key = keys.reducePlan(plan.jobId);
+    const { value } = await writeOnce(this.store, this.bucket, key, 'ReducePlan', plan);
+    this.remember(key, value);
+    return value;
+  }
+
+  result(jobId: string): Promise<JobResult | undefined> {
+    return readStored(this.store, this.bucket, keys.result(jobId), 'JobResult');
+  }
+
+  failure(jobId: string): Promise<JobFailure | undefined> {
+    return this.readOnce(keys.failure(jobId), 'JobFailure');
+  }
+
+  /** Marks the job failed for good; the first failure recorded is the one kept. */
+  async fail(jobId: string, failure: JobFailure): Promise<JobFailure> {
+    const { value } = await writeOnce(
+      this.store,
+      this.bucket,
+      keys.failure(jobId),
+      'JobFailure',
+      failure,
+    );
+    return value;
+  }
+
+  /** The status written after the job finished, if any. */
+  finalStatus(jobId: string): Promise<JobStatus | undefined> {
+    return this.readOnce(`${keys.jobPrefix(jobId)}status.pb`, 'JobStatus');
+  }
+
+  async writeFinalStatus(status: JobStatus): Promise<void> {
+    await writeStored(
+      this.store,
+      this.bucket,
+      `${keys.jobPrefix(status.jobId)}status.pb`,
+      'JobStatus',
+      status,
+    );
+  }
+
+  private async receipts<N extends 'MapReceipt' | 'ReduceReceipt'>(
+    prefix: string,
+    name: N,
+  ): Promise<Map<number, Messages[N]>> {
+    const found = new Map<number, Messages[N]>();
+    const pending: Promise<void>[] = [];
+    for await (const item of this.store.list(this.bucket, prefix)) {
+      const number = receiptNumber(item.key);
+      if (number === undefined) continue;
+      pending.push(
+        this.readOnce(item.key, name).then((receipt) => {
+          if (receipt !== undefined) found.set(number, receipt);
+        }),
+      );
+    }
+    await Promise.all(pending);
+    return found;
+  }
+
+  /** Reads an object that is written once; found objects are cached, missing ones are not. */
+  private async readOnce<N extends MessageName>(
+    key: string,
+    name: N,
+  ): Promise<Messages[N] | undefined> {
+    const cached = this.cache.get(key) as Messages[N] | undefined;
+    if (cached !== undefined) return cached;
+
+    const value = await readStored(this.store, this.bucket, key, name);
+    if (value !== undefined) this.remember(key, value);
+    return value;
+  }
+
+  private remember(key: string, value: unknown): void {
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, value);
+  }
+}

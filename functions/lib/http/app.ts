@@ -1,0 +1,86 @@
+/**
+ * The express application shared by the three functions: probes, body parsing with size
+ * limits, a request log line, and error responses mapped in one place.
+ */
+import { performance } from 'node:perf_hooks';
+
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type RequestHandler,
+  type Router,
+} from 'express';
+
+import type { Logger } from '../log.js';
+import { PROTOBUF } from './body.js';
+import { HttpError, errorResponse } from './error-response.js';
+
+export interface AppOptions {
+  logger: Logger;
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  /** The function's routes. */
+  routes: Router;
+  /** Returns false while the server drains or is not ready; readiness then answers 503. */
+  isReady: () => boolean;
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** Request-scoped logger; handlers add job, chunk and attempt ids to it. */
+    log: Logger;
+  }
+}
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  // Kubernetes and Knative probe these; they must stay cheap and never touch the store.
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_request, response) => {
+    const ready = options.isReady();
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'draining' });
+  });
+
+  app.use(requestLog(options.logger));
+  app.use(express.json({ limit: options.maxBodyBytes, strict: false }));
+  app.use(express.raw({ type: PROTOBUF, limit: options.maxBodyBytes }));
+  app.use(options.routes);
+
+  app.use((request, _response, next) => {
+    next(new HttpError('NOT_FOUND', `no route for ${request.method} ${request.path}`));
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+function requestLog(logger: Logger): RequestHandler {
+  return (request, response, next) => {
+    const started = performance.now();
+    response.locals.log = logger.child({ method: request.method, path: request.path });
+    response.on('finish', () => {
+      const log = response.locals.log;
+      const fields = { status: response.statusCode, ms: Math.round(performance.now() - started) };
+      if (response.statusCode >= 500) log.error(fields, 'request failed');
+      else log.info(fields, 'request done');
+    });
+    next();
+  };
+}
+
+const errorHandler: ErrorRequestHandler = (error, _request, response, _next) => {
+  const { status, body } = errorResponse(error);
+  const log = response.locals.log;
+  if (status >= 500) log?.error({ err: error, code: body.code }, 'request error');
+  else log?.warn({ code: body.code, message: body.message }, 'request rejected');
+
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.status(status).json(body);
+};
