@@ -17,6 +17,7 @@ import type {
   ReducePlan,
   ReduceReceipt,
 } from '../state/messages.js';
+import { messageToJson } from '../state/codec.js';
 import { readStored, writeOnce, writeStored } from '../state/stored.js';
 
 /** Cached objects at most; the cache starts over beyond this. */
@@ -89,17 +90,16 @@ export class JobState {
 
   /** The status written after the job finished, if any. */
   finalStatus(jobId: string): Promise<JobStatus | undefined> {
-    return this.readOnce(`${keys.jobPrefix(jobId)}status.pb`, 'JobStatus');
+    return this.readOnce(keys.status(jobId), 'JobStatus');
   }
 
+  /** Writes the finished job's status as protobuf, and as JSON for people (summary.json). */
   async writeFinalStatus(status: JobStatus): Promise<void> {
-    await writeStored(
-      this.store,
-      this.bucket,
-      `${keys.jobPrefix(status.jobId)}status.pb`,
-      'JobStatus',
-      status,
-    );
+    const json = JSON.stringify(messageToJson('JobStatus', status), null, 2);
+    await this.store.put(this.bucket, keys.summary(status.jobId), Buffer.from(`${json}\n`), {
+      contentType: 'application/json',
+    });
+    await writeStored(this.store, this.bucket, keys.status(status.jobId), 'JobStatus', status);
   }
 
   private async receipts<N extends 'MapReceipt' | 'ReduceReceipt'>(

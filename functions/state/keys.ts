@@ -8,7 +8,8 @@
  *   reduce-plan.pb           ReducePlan: the committed map outputs and partition groups, written once
  *   reduce/{task}.out        reduce output: one WordBlock in result order
  *   reduce/{task}.receipt    ReduceReceipt: written once, after the output, and commits it
- *   result.tsv, result.pb    the final result; result.pb is written last and marks the job done
+ *   result.tsv, result.pb    the final result; result.pb is written after result.tsv and marks the job done
+ *   summary.json, status.pb  the final JobStatus as JSON and protobuf, written after result.pb
  *   failed.pb                JobFailure: written once when the job fails for good
  */
 
@@ -31,6 +32,8 @@ export const keys = {
   resultTsv: (jobId: string): string => `jobs/${jobId}/result.tsv`,
   result: (jobId: string): string => `jobs/${jobId}/result.pb`,
   failure: (jobId: string): string => `jobs/${jobId}/failed.pb`,
+  summary: (jobId: string): string => `jobs/${jobId}/summary.json`,
+  status: (jobId: string): string => `jobs/${jobId}/status.pb`,
   upload: (id: string, name: string): string => `uploads/${id}/${name}`,
   rates: (): string => 'stats/rates.pb',
 };

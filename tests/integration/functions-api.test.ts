@@ -415,6 +415,11 @@ describe('coordinator API', () => {
     expect(status.rangesDone).toBe(status.rangesTotal);
     expect(status.instances).toBeGreaterThanOrEqual(2);
     expect(status.stages.map((stage) => stage.stage)).toEqual(['map', 'reduce']);
+    const summary = JSON.parse(
+      Buffer.from(await target.store.get(target.bucket, keys.summary('progress'))).toString('utf8'),
+    ) as { phase: string; totalWords: number };
+    expect(summary.phase).toBe('PHASE_DONE');
+    expect(summary.totalWords).toBe(6);
     expect(await tsv.text()).toBe('three\t3\ntwo\t2\n');
     expect(jsonResult).toEqual({
       totalWords: 6,

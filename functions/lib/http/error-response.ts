@@ -21,7 +21,6 @@ export const ERROR_MAPPINGS: Readonly<Record<string, ErrorMapping>> = {
   JOB_NOT_FOUND: { status: 404, retryable: false },
   OBJECT_NOT_FOUND: { status: 404, retryable: false },
   BUCKET_NOT_FOUND: { status: 404, retryable: false },
-  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
   INPUT_CHANGED: { status: 409, retryable: false },
   JOB_CONFLICT: { status: 409, retryable: false },
   JOB_NOT_DONE: { status: 409, retryable: true },
