@@ -7,6 +7,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
+// In a container the command may run as process 1, which ignores signals without a handler.
+// Subcommands that stop gracefully (serve) add their own handlers, which then take over.
+const exitCodes = { SIGTERM: 143, SIGINT: 130 } as const;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    if (process.listenerCount(signal) === 0) process.exit(exitCodes[signal]);
+  });
+}
+
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

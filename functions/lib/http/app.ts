@@ -38,10 +38,11 @@ export function createApp(options: AppOptions): Express {
   app.set('etag', false);
 
   // Kubernetes and Knative probe these; they must stay cheap and never touch the store.
-  app.get('/healthz', (_request, response) => {
+  // OpenFaaS probes the same checks at /_/health and /_/ready.
+  app.get(['/healthz', '/_/health'], (_request, response) => {
     response.json({ status: 'ok' });
   });
-  app.get('/readyz', (_request, response) => {
+  app.get(['/readyz', '/_/ready'], (_request, response) => {
     const ready = options.isReady();
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'draining' });
   });
