@@ -284,7 +284,7 @@ function settings(values: Values): JobSettings {
     const safeSize = parseByteSize(values['safe-size']);
     if (safeSize === undefined || safeSize < 1) {
       throw new UsageError(
-        `invalid --safe-size '${values['safe-size']}': expected a positive number of bytes such as 4096 or 64MiB`,
+        `invalid --safe-size '${values['safe-size']}': expected a positive number of bytes such as 4096 or 64MiB, at most 2^53 - 1`,
       );
     }
     result.safeSize = safeSize;

@@ -14,7 +14,7 @@ const UNITS: Record<string, number> = {
  * Returns undefined when the text is not such a size or the size is not a safe integer.
  */
 export function parseByteSize(text: string): number | undefined {
-  const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  const match = /^(\d+)([a-z]*)$/i.exec(text);
   if (match === null) return undefined;
 
   const unit = UNITS[match[2].toLowerCase()];

@@ -14,10 +14,10 @@ import { CoordinatorClient } from './coordinator-client.js';
 import { FileSource } from './file-source.js';
 import { JobFailedError } from './job-failed.js';
 import { startLocalDeployment } from './local-deployment.js';
-import { openInput } from './open-input.js';
+import { displayPath, openInput } from './open-input.js';
 import { writeResult } from './output.js';
 import { startProgress } from './progress.js';
-import { jobProgress, jobSummary, printJobResult } from './report.js';
+import { jobProgress, jobSummary, plural, printJobResult } from './report.js';
 import { runJob } from './run-job.js';
 import { resolveStore } from './store-options.js';
 import type { Io } from './io.js';
@@ -36,7 +36,11 @@ async function countFileInProcess(command: CountCommand, io: Io): Promise<void> 
     const progress = startProgress(size, io.stderr);
     let result;
     try {
-      result = await countInProcess(new FileSource(handle, size), ranges, progress.update);
+      result = await countInProcess(
+        new FileSource(handle, size, command.file),
+        ranges,
+        progress.update,
+      );
     } finally {
       progress.stop();
     }
@@ -48,10 +52,9 @@ async function countFileInProcess(command: CountCommand, io: Io): Promise<void> 
 
     const seconds = (performance.now() - started) / 1000;
     io.stderr.write(
-      `wordcount: ${command.file}: ${size.toLocaleString('en-US')} bytes in ` +
-        `${ranges.length.toLocaleString('en-US')} ${ranges.length === 1 ? 'range' : 'ranges'}, ` +
-        `${summary.totalWords.toLocaleString('en-US')} words, ` +
-        `${summary.distinctWords.toLocaleString('en-US')} distinct, ${seconds.toFixed(2)} s (in process)\n`,
+      `wordcount: ${displayPath(command.file)}: ${plural(size, 'byte')} in ${plural(ranges.length, 'range')}, ` +
+        `${plural(summary.totalWords, 'word')}, ${summary.distinctWords.toLocaleString('en-US')} distinct, ` +
+        `${seconds.toFixed(2)} s (in process)\n`,
     );
   } finally {
     await handle.close();

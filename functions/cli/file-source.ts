@@ -2,11 +2,14 @@
 import type { FileHandle } from 'node:fs/promises';
 
 import type { ByteSource } from '../counting/count-range.js';
+import { InputError } from '../lib/errors.js';
+import { displayPath } from './open-input.js';
 
 export class FileSource implements ByteSource {
   constructor(
     private readonly handle: FileHandle,
     readonly size: number,
+    private readonly path: string,
   ) {}
 
   async read(offset: number, length: number): Promise<Uint8Array> {
@@ -15,9 +18,10 @@ export class FileSource implements ByteSource {
     while (filled < length) {
       const { bytesRead } = await this.handle.read(bytes, filled, length - filled, offset + filled);
       if (bytesRead === 0) {
-        throw new Error(
-          `file ended at byte ${offset + filled} while ${this.size} bytes were expected; ` +
-            'was it truncated during the count?',
+        throw new InputError(
+          this.path,
+          `${displayPath(this.path)} ended at byte ${offset + filled}, but it had ${this.size} bytes when ` +
+            'the count started; keep the file unchanged while it is counted',
         );
       }
       filled += bytesRead;

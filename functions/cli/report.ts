@@ -1,5 +1,6 @@
 /** What the commands print: the result on stdout, the summary and progress on stderr. */
 import { Phase, type JobStatus } from '../state/messages.js';
+import { displayPath } from './open-input.js';
 import type { OutputOptions } from './args.js';
 import { formatBytes } from './byte-size.js';
 import type { CoordinatorClient } from './coordinator-client.js';
@@ -7,7 +8,9 @@ import { writeResult, writeText } from './output.js';
 import { startProgress, type Progress } from './progress.js';
 
 const number = (value: number): string => value.toLocaleString('en-US');
-const plural = (count: number, singular: string, pluralForm = `${singular}s`): string =>
+
+/** Returns `1 range`, `2 ranges`, `1,000 words`: a count with its noun. */
+export const plural = (count: number, singular: string, pluralForm = `${singular}s`): string =>
   `${number(count)} ${count === 1 ? singular : pluralForm}`;
 
 /** Prints a finished job's result from the coordinator in the requested format. */
@@ -31,8 +34,8 @@ export function jobSummary(name: string, status: JobStatus, seconds: number): st
     .map((stage) => `${stage.stage} ${stage.seconds.toFixed(2)} s`)
     .join(', ');
   return (
-    `wordcount: ${name}: ${number(status.bytesTotal)} bytes in ${plural(status.rangesTotal, 'range')}, ` +
-    `${number(status.totalWords)} words, ${number(status.distinctWords)} distinct, ${seconds.toFixed(2)} s; ` +
+    `wordcount: ${displayPath(name)}: ${plural(status.bytesTotal, 'byte')} in ${plural(status.rangesTotal, 'range')}, ` +
+    `${plural(status.totalWords, 'word')}, ${number(status.distinctWords)} distinct, ${seconds.toFixed(2)} s; ` +
     `${plural(status.instances, 'instance')}, ${stages}` +
     `${status.retries > 0 ? `, ${plural(status.retries, 'retry', 'retries')}` : ''}\n`
   );

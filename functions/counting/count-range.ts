@@ -26,6 +26,9 @@ export interface CountRangeOptions {
   onProgress?: (offset: number) => void;
 }
 
+/** Bytes read past a range's end at first; a longer last word makes the window grow. */
+const RANGE_END_SLACK_BYTES = 64;
+
 /** Largest window ever needed: the lookbehind, one maximal word and what follows it. */
 const MAX_WINDOW_BYTES = LOOKBEHIND_BYTES + MAX_WORD_BYTES + LOOKAHEAD_SLACK_BYTES;
 
@@ -42,12 +45,19 @@ export async function countRange(
 ): Promise<WordTable> {
   const table = options.table ?? new WordTable();
   const end = Math.min(range.end, source.size);
-  let windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
+  const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
+  let grownBytes = 0;
   let next = range.start;
 
   while (next < end) {
+    // Read the rest of the range and a little more for its last word, up to a window, or
+    // more when a word did not fit in the last read.
+    const readBytes = Math.max(
+      grownBytes,
+      Math.min(windowBytes, end - next + RANGE_END_SLACK_BYTES),
+    );
     const readStart = Math.max(0, next - LOOKBEHIND_BYTES);
-    const readEnd = Math.min(source.size, next + windowBytes);
+    const readEnd = Math.min(source.size, next + readBytes);
     const bytes = await source.read(readStart, readEnd - readStart);
     const reached = scanWindow(
       { bytes, offset: readStart, atEnd: readEnd === source.size },
@@ -58,12 +68,13 @@ export async function countRange(
 
     if (reached <= next) {
       // A word does not fit in the window: read a larger one from the same place.
-      if (windowBytes >= MAX_WINDOW_BYTES) {
-        throw new Error(`BUG: no progress at byte ${next} with a window of ${windowBytes} bytes`);
+      if (readBytes >= MAX_WINDOW_BYTES) {
+        throw new Error(`BUG: no progress at byte ${next} with a window of ${readBytes} bytes`);
       }
-      windowBytes = Math.min(windowBytes * 2, MAX_WINDOW_BYTES);
+      grownBytes = Math.min(readBytes * 2, MAX_WINDOW_BYTES);
       continue;
     }
+    grownBytes = 0;
     next = reached;
     options.onProgress?.(Math.min(next, end));
   }

@@ -7,7 +7,7 @@ import { WordTooLongError } from '../lib/errors.js';
 import { APOSTROPHE, FOLDED_ASCII, SEPARATOR, WORD, classify } from './char-class.js';
 import { MAX_WORD_BYTES } from './limits.js';
 import { INCOMPLETE, decodeUnit, findUnitStart } from './utf8.js';
-import { HASH_SEED, hashByte, type WordTable } from './word-table.js';
+import { HASH_SEED, hashKeyByte, type WordTable } from './word-table.js';
 
 /** Bytes of the input, starting at file offset `offset`. */
 export interface Window {
@@ -91,7 +91,7 @@ export function scanWindow(
           const folded = FOLDED_ASCII[bytes[index]];
           if (folded === 0) break;
           key[keyLength++] = folded;
-          hash = hashByte(hash, folded);
+          hash = hashKeyByte(hash, folded);
           index++;
         }
         if (index < stop || index >= limit) break;
@@ -132,7 +132,7 @@ export function scanWindow(
         if (owned) {
           if (keyLength + 1 > key.length) growKey(keyLength + 1);
           key[keyLength++] = 0x27;
-          hash = hashByte(hash, 0x27);
+          hash = hashKeyByte(hash, 0x27);
         }
       }
       if (owned) {
@@ -140,7 +140,7 @@ export function scanWindow(
         for (let i = 0; i < length; i++) {
           const keyByte = length === 1 ? FOLDED_ASCII[byte] : bytes[index + i];
           key[keyLength++] = keyByte;
-          hash = hashByte(hash, keyByte);
+          hash = hashKeyByte(hash, keyByte);
         }
       }
     } else if (state === IN_WORD) {

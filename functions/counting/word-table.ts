@@ -4,16 +4,33 @@
  * distinct key, when the table is read out.
  */
 
-const FNV_OFFSET_BASIS = 0x811c9dc5;
+import { randomBytes } from 'node:crypto';
+
+/** The standard FNV-1a offset basis, for hashes that must be equal in every process. */
+export const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const INITIAL_SLOTS = 1 << 12;
 
-/** Starting value of the FNV-1a hash that the scanner computes while it reads a word. */
-export const HASH_SEED = FNV_OFFSET_BASIS;
-
-/** Adds one byte to an FNV-1a hash. */
+/** Adds one byte to an FNV-1a hash, the hash of stored partitions. */
 export function hashByte(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, FNV_PRIME);
+}
+
+const random = randomBytes(8);
+
+/**
+ * Start and multiplier of the table hash, which has FNV-1a's shape (xor a byte, then
+ * multiply) but a random start and a random odd multiplier per process. FNV-1a collisions
+ * can be computed in advance, and an input made of them would put every word on one probe
+ * chain and make counting quadratic; with random parameters they cannot. Only in-memory
+ * tables use this hash: nothing stored depends on it.
+ */
+export const HASH_SEED = random.readInt32LE(0);
+const HASH_MULTIPLIER = random.readInt32LE(4) | 0x01000001;
+
+/** Adds one byte to a table hash that starts at HASH_SEED. */
+export function hashKeyByte(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, HASH_MULTIPLIER);
 }
 
 export class WordTable {
@@ -40,7 +57,7 @@ export class WordTable {
   }
 
   /**
-   * Adds `count` to the key `key[0, length)`, whose FNV-1a hash from HASH_SEED is `hash`.
+   * Adds `count` to the key `key[0, length)`, whose hash from HASH_SEED (FNV-1a steps) is `hash`.
    */
   add(key: Uint8Array, length: number, hash: number, count = 1): void {
     this.occurrences += count;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,58 @@ describe('wordcount command', () => {
     const { stderr } = await runCli([path]);
 
     expect(stderr).not.toMatch(/counting \[/);
+  });
+
+  it.each<[string, () => string, RegExp]>([
+    [
+      'named pipe',
+      () => {
+        const path = join(dir, 'fifo');
+        execFileSync('mkfifo', [path]);
+        return path;
+      },
+      /^wordcount: cannot count .*fifo: it is not a regular file\n$/,
+    ],
+    [
+      'file of unknown size',
+      () => '/proc/cpuinfo',
+      /^wordcount: cannot count \/proc\/cpuinfo: its size is not known in advance/,
+    ],
+    [
+      'path with a newline',
+      () => join(dir, 'new\nline'),
+      /^wordcount: cannot read ".*new\\nline": no such file \(ENOENT\)\n$/,
+    ],
+  ])('exits 2 on a %s with one line', async (_name, path, message) => {
+    const { code, stderr } = await runCli([path(), '--in-process']);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('exits 1 with one line when the output cannot be written', () => {
+    const path = writeInput('full.txt', 'a b c');
+    const result = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${CLI}" "${path}" --in-process > /dev/full`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: TEST_CACHE },
+      },
+    );
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'wordcount: cannot write the output: ENOSPC: no space left on device, write\n',
+    );
+  });
+
+  it('writes singular nouns for one', async () => {
+    const path = writeInput('one.txt', 'one');
+    const { stderr } = await runCli([path, '--in-process']);
+
+    expect(stderr).toMatch(/: 3 bytes in 1 range, 1 word, 1 distinct, /);
   });
 
   it('prints help', async () => {

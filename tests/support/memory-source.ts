@@ -3,6 +3,7 @@ import type { ByteSource } from '../../functions/counting/count-range.js';
 /** A ByteSource over bytes in memory that records how many reads it served. */
 export class MemorySource implements ByteSource {
   reads = 0;
+  bytesRead = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
 
@@ -15,6 +16,7 @@ export class MemorySource implements ByteSource {
       throw new RangeError(`read [${offset}, ${offset + length}) outside 0..${this.bytes.length}`);
     }
     this.reads++;
+    this.bytesRead += length;
     return this.bytes.subarray(offset, offset + length);
   }
 }
