@@ -1,10 +1,11 @@
 /** The single-process path: every range of a local file counted one after another. */
+import { CountMap } from '../counting/count-map.js';
 import { countRange, type ByteSource } from '../counting/count-range.js';
 import { addTableTo, mergeCounts } from '../counting/normalize.js';
 import type { ByteRange } from '../counting/ranges.js';
 
 export interface CountResult {
-  counts: Map<string, number>;
+  counts: CountMap;
   totalWords: number;
 }
 
@@ -17,7 +18,7 @@ export async function countInProcess(
   ranges: readonly ByteRange[],
   onProgress?: (bytesDone: number) => void,
 ): Promise<CountResult> {
-  const counts = new Map<string, number>();
+  const counts = new CountMap();
   let totalWords = 0;
 
   for (const range of ranges) {
@@ -25,7 +26,7 @@ export async function countInProcess(
       onProgress: (offset) => onProgress?.(offset),
     });
     totalWords += table.total;
-    mergeCounts(counts, addTableTo(new Map(), table));
+    mergeCounts(counts, addTableTo(new CountMap(), table));
   }
   return { counts, totalWords };
 }

@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 
+import type { Counts } from './count-map.js';
 import type { WordTable } from './word-table.js';
 
 const utf8 = new TextDecoder('utf-8');
@@ -27,7 +28,7 @@ export function wordOfKey(key: Uint8Array): string {
 }
 
 /** Adds the normalized words of `table` to `counts` and returns `counts`. */
-export function addTableTo(counts: Map<string, number>, table: WordTable): Map<string, number> {
+export function addTableTo<C extends Counts>(counts: C, table: WordTable): C {
   table.forEach((key, count) => {
     const word = wordOfKey(key);
     counts.set(word, (counts.get(word) ?? 0) + count);
@@ -36,10 +37,7 @@ export function addTableTo(counts: Map<string, number>, table: WordTable): Map<s
 }
 
 /** Adds every count of `source` to `target` and returns `target`. */
-export function mergeCounts(
-  target: Map<string, number>,
-  source: Map<string, number>,
-): Map<string, number> {
+export function mergeCounts<C extends Counts>(target: C, source: Counts): C {
   for (const [word, count] of source) target.set(word, (target.get(word) ?? 0) + count);
   return target;
 }

@@ -29,6 +29,6 @@ export function compareWordCounts(a: WordCount, b: WordCount): number {
 }
 
 /** Returns the entries of `counts` in result order. */
-export function sortWordCounts(counts: Map<string, number>): WordCount[] {
+export function sortWordCounts(counts: Iterable<[string, number]>): WordCount[] {
   return [...counts].sort(compareWordCounts);
 }

@@ -18,7 +18,10 @@ export interface EncodedMapOutput {
   partitionCrc32: number[];
 }
 
-export function encodeMapOutput(counts: Map<string, number>, partitions: number): EncodedMapOutput {
+export function encodeMapOutput(
+  counts: Iterable<[string, number]>,
+  partitions: number,
+): EncodedMapOutput {
   const buckets: WordCount[][] = Array.from({ length: partitions }, () => []);
   for (const [word, count] of counts) buckets[partitionOf(word, partitions)].push([word, count]);
 

@@ -1,6 +1,7 @@
 /** The map task: count one range of the input, write the partitioned output, commit it with a receipt. */
 import { performance } from 'node:perf_hooks';
 
+import { CountMap } from '../counting/count-map.js';
 import { countRange } from '../counting/count-range.js';
 import { addTableTo } from '../counting/normalize.js';
 import type { Logger } from '../lib/log.js';
@@ -46,7 +47,7 @@ export async function runMapTask(
   const started = performance.now();
   const source = new StoreSource(store, task.input);
   const table = await countRange(source, task.range, { windowBytes: MAP_WINDOW_BYTES });
-  const counts = addTableTo(new Map(), table);
+  const counts = addTableTo(new CountMap(), table);
   const output = encodeMapOutput(counts, task.partitions);
   await store.put(task.output.bucket, task.output.key, output.bytes);
 

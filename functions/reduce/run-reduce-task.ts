@@ -1,6 +1,7 @@
 /** The reduce task: merge some partitions of every committed map output and commit the sum. */
 import { performance } from 'node:perf_hooks';
 
+import { CountMap } from '../counting/count-map.js';
 import { sortWordCounts } from '../counting/order.js';
 import { forEachConcurrent } from '../lib/concurrency.js';
 import type { Logger } from '../lib/log.js';
@@ -49,7 +50,7 @@ export async function runReduceTask(
 
   const startedMs = Date.now();
   const started = performance.now();
-  const counts = new Map<string, number>();
+  const counts = new CountMap();
   let inputBytes = 0;
   await forEachConcurrent(task.inputs, READ_CONCURRENCY, async (slice) => {
     inputBytes += await mergeSlice(store, slice, task.firstPartition, counts);
@@ -98,7 +99,7 @@ async function mergeSlice(
   store: ObjectStore,
   slice: MapSlice,
   firstPartition: number,
-  counts: Map<string, number>,
+  counts: CountMap,
 ): Promise<number> {
   const length = slice.blockLengths.reduce((sum, blockLength) => sum + blockLength, 0);
   if (length === 0) return 0;
