@@ -3,19 +3,23 @@
 # Binaries are cached outside the clone, in $WORDCOUNT_TOOLS_DIR (default
 # ~/.cache/wordcount-tools), so CI runs and later checkouts reuse them.
 #
-# Usage: scripts/ensure-tool.sh minio
+# Usage: scripts/ensure-tool.sh minio|helm|kubeconform
 set -euo pipefail
 
 # MinIO's community edition is distributed as source only; this is its last commit on the
 # Go module proxy as of 2026-02-12 (MinIO tags releases as RELEASE.*, not semantic versions).
 MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+HELM_VERSION=v3.21.4
+KUBECONFORM_VERSION=v0.8.0
 
-tool=${1:?usage: ensure-tool.sh minio}
+tool=${1:?usage: ensure-tool.sh minio|helm|kubeconform}
 case "$tool" in
   minio) module=$MINIO_MODULE version=$MINIO_VERSION binary=minio ;;
+  helm) module=helm.sh/helm/v3/cmd/helm version=$HELM_VERSION binary=helm ;;
+  kubeconform) module=github.com/yannh/kubeconform/cmd/kubeconform version=$KUBECONFORM_VERSION binary=kubeconform ;;
   *)
-    echo "ensure-tool.sh: unknown tool '$tool'; expected: minio" >&2
+    echo "ensure-tool.sh: unknown tool '$tool'; expected: minio, helm or kubeconform" >&2
     exit 2
     ;;
 esac

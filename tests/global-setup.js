@@ -1,11 +1,17 @@
 import { execFileSync } from 'node:child_process';
 
 /**
- * Builds dist/ once before the tests, so the command tests run the current sources, and
- * builds the pinned MinIO server when it is missing (a few minutes, once per machine),
- * because a build inside a test would run into the test's timeout.
+ * Builds dist/ once before the tests, so the command tests run the current sources, builds
+ * the pinned MinIO, Helm and kubeconform when they are missing, and makes the Kubernetes and
+ * Knative schemas (a few minutes, once per machine), because that work inside a test would
+ * run into the test's timeout.
  */
 export default function globalSetup() {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync('scripts/ensure-tool.sh', ['minio'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const tool of ['minio', 'helm', 'kubeconform']) {
+    execFileSync('scripts/ensure-tool.sh', [tool], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  execFileSync('node', ['scripts/make-kube-schemas.mjs'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

@@ -10,6 +10,8 @@ export const USAGE = `Usage:
   wordcount serve [options]         keep the three functions running on 127.0.0.1
   wordcount submit s3://BUCKET/KEY --coordinator URL [--wait] [options]
                                     count an object through a running coordinator
+  wordcount upload FILE s3://BUCKET/KEY
+                                    store a local file in S3 or MinIO, creating the bucket
 
 A file named like a subcommand is passed as ./plan.
 
@@ -86,7 +88,15 @@ export interface SubmitCommand extends JobSettings, OutputOptions {
   jobId?: string;
 }
 
+export interface UploadCommand extends StoreOptions {
+  kind: 'upload';
+  file: string;
+  bucket: string;
+  key: string;
+}
+
 export type Command =
+  | UploadCommand
   | CountCommand
   | PlanCommand
   | ServeCommand
@@ -155,6 +165,7 @@ const ACCEPTED: Record<string, readonly string[]> = {
     'region',
     'port',
   ],
+  upload: ['endpoint', 'access-key', 'secret-key', 'region'],
   submit: [
     'top',
     'json',
@@ -189,7 +200,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const subcommand = ['plan', 'serve', 'submit'].includes(positionals[0] ?? '')
+  const subcommand = ['plan', 'serve', 'submit', 'upload'].includes(positionals[0] ?? '')
     ? positionals[0]
     : 'count';
   const operands = subcommand === 'count' ? positionals : positionals.slice(1);
@@ -229,16 +240,30 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
         ...settings(values),
         ...storeOptions(values),
       };
+    case 'upload': {
+      if (operands.length !== 2) {
+        throw new UsageError(
+          `wordcount upload takes FILE and s3://BUCKET/KEY, got ${operands.length} operands`,
+        );
+      }
+      const { bucket, key } = objectLocation(operands[1]);
+      return { kind: 'upload', file: operands[0], bucket, key, ...storeOptions(values) };
+    }
     default:
       return submitCommand(values, oneOperand(operands, 's3://BUCKET/KEY'), env);
   }
 }
 
-function submitCommand(values: Values, location: string, env: NodeJS.ProcessEnv): SubmitCommand {
+function objectLocation(location: string): { bucket: string; key: string } {
   const match = /^(?:s3:\/\/)?([^/]+)\/(.+)$/.exec(location);
   if (match === null) {
     throw new UsageError(`invalid object ${JSON.stringify(location)}: expected s3://BUCKET/KEY`);
   }
+  return { bucket: match[1], key: match[2] };
+}
+
+function submitCommand(values: Values, location: string, env: NodeJS.ProcessEnv): SubmitCommand {
+  const { bucket, key } = objectLocation(location);
   const coordinator = values.coordinator ?? env.WORDCOUNT_COORDINATOR_URL;
   if (coordinator === undefined || coordinator === '') {
     throw new UsageError(
@@ -254,8 +279,8 @@ function submitCommand(values: Values, location: string, env: NodeJS.ProcessEnv)
   }
   return {
     kind: 'submit',
-    bucket: match[1],
-    key: match[2],
+    bucket,
+    key,
     coordinator,
     wait: values.wait,
     jobId: values['job-id'],

@@ -11,6 +11,7 @@ import type { Io } from './io.js';
 import { planFile } from './plan-command.js';
 import { serve } from './serve-command.js';
 import { submit } from './submit-command.js';
+import { upload } from './upload-command.js';
 
 export type { Io };
 
@@ -55,6 +56,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         break;
       case 'submit':
         await submit(command, io);
+        break;
+      case 'upload':
+        await upload(command, io);
         break;
     }
     return EXIT_OK;

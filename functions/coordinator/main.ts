@@ -1,15 +1,22 @@
 /** Entry point of the coordinator function. */
 import { runFunction } from '../lib/function-main.js';
 
-await runFunction('coordinator', 600, async () => {
-  const [{ readCoordinatorConfig }, { FunctionClient }, { JobState }, { coordinatorRoutes }] =
-    await Promise.all([
-      import('./config.js'),
-      import('./function-client.js'),
-      import('./job-state.js'),
-      import('./routes.js'),
-    ]);
+await runFunction('coordinator', 600, async (_config, logger) => {
+  const [
+    { readCoordinatorConfig },
+    { FunctionClient },
+    { JobState },
+    { coordinatorRoutes },
+    { ensureStateBucket },
+  ] = await Promise.all([
+    import('./config.js'),
+    import('./function-client.js'),
+    import('./job-state.js'),
+    import('./routes.js'),
+    import('./ensure-bucket.js'),
+  ]);
   const config = readCoordinatorConfig(process.env);
+  await ensureStateBucket(config.state, logger);
   const connections = Math.max(config.concurrency, 1) * 2;
   return coordinatorRoutes({
     config,

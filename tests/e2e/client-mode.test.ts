@@ -72,6 +72,33 @@ describe('wordcount submit', () => {
     );
   });
 
+  it('stores a text with upload, then counts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wordcount-upload-'));
+    writeFileSync(join(dir, 'text.txt'), 'the cat saw the hat\n');
+    const stored = await runCli(
+      ['upload', join(dir, 'text.txt'), 's3://served/uploads/text.txt'],
+      env(),
+    );
+    const counted = await runCli(
+      [
+        'submit',
+        's3://served/uploads/text.txt',
+        '--coordinator',
+        coordinator,
+        '--wait',
+        '--top',
+        '1',
+      ],
+      env(),
+    );
+
+    expect(stored.code).toBe(0);
+    expect(stored.stderr).toMatch(
+      /stored .*text\.txt as s3:\/\/served\/uploads\/text\.txt \(20 bytes, ETag \w+\)/,
+    );
+    expect(counted.stdout).toBe('the\t2\n');
+  });
+
   it('continues a job by its id', async () => {
     const first = await runCli([
       'submit',

@@ -24,6 +24,6 @@ describe('shell scripts', () => {
         stdio: 'pipe',
       });
 
-    expect(run).toThrow(/unknown tool 'nothing'; expected: minio/);
+    expect(run).toThrow(/unknown tool 'nothing'; expected: minio, helm or kubeconform/);
   });
 });

@@ -1,0 +1,127 @@
+{{/* Name of the release's resources: the release name, with "-wordcount" unless it has it already. */}}
+{{- define "wordcount.fullname" -}}
+{{- if contains "wordcount" .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-wordcount" .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "wordcount.labels" -}}
+app.kubernetes.io/name: wordcount
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "wordcount.selectorLabels" -}}
+app.kubernetes.io/name: wordcount
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "wordcount.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{- define "wordcount.secretName" -}}
+{{- default (printf "%s-store" (include "wordcount.fullname" .)) .Values.store.existingSecret -}}
+{{- end -}}
+
+{{- define "wordcount.minio.fullname" -}}
+{{- printf "%s-minio" (include "wordcount.fullname" .) -}}
+{{- end -}}
+
+{{/* The S3 endpoint the functions use: the release's MinIO or the external one. */}}
+{{- define "wordcount.storeEndpoint" -}}
+{{- if .Values.minio.enabled -}}
+{{- printf "http://%s.%s.svc.cluster.local:9000" (include "wordcount.minio.fullname" .) .Release.Namespace -}}
+{{- else -}}
+{{- .Values.store.externalEndpoint -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The URL of function `name` ("coordinator", "map" or "reduce") inside the cluster. */}}
+{{- define "wordcount.functionUrl" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- printf "http://%s-%s.%s.svc.cluster.local" (include "wordcount.fullname" $root) $name $root.Release.Namespace -}}
+{{- end -}}
+
+{{/* Environment shared by the three functions. */}}
+{{- define "wordcount.env" -}}
+- name: WORDCOUNT_STORE
+  value: {{ printf "s3://%s" .Values.store.bucket | quote }}
+- name: AWS_ENDPOINT_URL
+  value: {{ include "wordcount.storeEndpoint" . | quote }}
+- name: AWS_REGION
+  value: {{ .Values.store.region | quote }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wordcount.secretName" . }}
+      key: AWS_ACCESS_KEY_ID
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wordcount.secretName" . }}
+      key: AWS_SECRET_ACCESS_KEY
+- name: INPUT_BUCKETS
+  value: {{ join "," (prepend .Values.store.inputBuckets .Values.store.bucket) | quote }}
+- name: LOG_LEVEL
+  value: {{ .Values.logLevel | quote }}
+{{- end -}}
+
+{{/* Environment of one function: the shared part, its timeout, and the coordinator's settings. */}}
+{{- define "wordcount.functionEnv" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $function := index $root.Values.functions $name -}}
+{{ include "wordcount.env" $root }}
+- name: FUNCTION_TIMEOUT_SECONDS
+  value: {{ $function.timeoutSeconds | quote }}
+{{- if eq $name "coordinator" }}
+- name: MAP_URL
+  value: {{ include "wordcount.functionUrl" (list $root "map") | quote }}
+- name: REDUCE_URL
+  value: {{ include "wordcount.functionUrl" (list $root "reduce") | quote }}
+- name: MAP_TIMEOUT_SECONDS
+  value: {{ $root.Values.functions.map.timeoutSeconds | quote }}
+- name: REDUCE_TIMEOUT_SECONDS
+  value: {{ $root.Values.functions.reduce.timeoutSeconds | quote }}
+{{- if and (eq $root.Values.platform "knative") (gt (int $root.Values.knative.pathTimeoutSeconds) 0) }}
+- name: PATH_TIMEOUT_SECONDS
+  value: {{ $root.Values.knative.pathTimeoutSeconds | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Checks that involve several values; values.schema.json checks single values. Each failure
+names the value and the --set that fixes it.
+*/}}
+{{- define "wordcount.validateValues" -}}
+{{- $errors := list -}}
+{{- range $name := list "coordinator" "map" "reduce" -}}
+{{- $function := index $.Values.functions $name -}}
+{{- if and (eq $.Values.platform "knative") (gt (int $function.timeoutSeconds) (int $.Values.knative.maxRevisionTimeoutSeconds)) -}}
+{{- $errors = append $errors (printf "functions.%s.timeoutSeconds=%v is above the cluster's maximum revision timeout knative.maxRevisionTimeoutSeconds=%v; fix with --set functions.%s.timeoutSeconds=%v (or raise max-revision-timeout-seconds in Knative's config-defaults and --set knative.maxRevisionTimeoutSeconds)" $name $function.timeoutSeconds $.Values.knative.maxRevisionTimeoutSeconds $name $.Values.knative.maxRevisionTimeoutSeconds) -}}
+{{- end -}}
+{{- if and (gt (int $function.maxScale) 0) (gt (int $function.minScale) (int $function.maxScale)) -}}
+{{- $errors = append $errors (printf "functions.%s.minScale=%v is above functions.%s.maxScale=%v; fix with --set functions.%s.minScale=%v" $name $function.minScale $name $function.maxScale $name $function.maxScale) -}}
+{{- end -}}
+{{- if and (ne $.Values.platform "knative") (eq (int $function.maxScale) 0) -}}
+{{- $errors = append $errors (printf "functions.%s.maxScale=0 means unlimited only on Knative; fix with --set functions.%s.maxScale=10" $name $name) -}}
+{{- end -}}
+{{- end -}}
+{{- $longest := max (int .Values.functions.map.timeoutSeconds) (int .Values.functions.reduce.timeoutSeconds) -}}
+{{- if lt (int .Values.functions.coordinator.timeoutSeconds) (add $longest 10) -}}
+{{- $errors = append $errors (printf "functions.coordinator.timeoutSeconds=%v leaves no room for a map or reduce call of %v s; fix with --set functions.coordinator.timeoutSeconds=%v" .Values.functions.coordinator.timeoutSeconds $longest (add $longest 10)) -}}
+{{- end -}}
+{{- if and (not .Values.minio.enabled) (eq .Values.store.externalEndpoint "") -}}
+{{- $errors = append $errors "minio.enabled=false needs an external S3 endpoint; fix with --set store.externalEndpoint=https://s3.example.com (and --set store.existingSecret=NAME for its credentials), or --set minio.enabled=true" -}}
+{{- end -}}
+{{- if $errors -}}
+{{- fail (printf "\n%s" (join "\n" $errors)) -}}
+{{- end -}}
+{{- end -}}
