@@ -6,7 +6,7 @@ import { PROTOBUF } from '../lib/http/body.js';
 import { decodeMessage, encodeMessage } from '../state/codec.js';
 import type { JobRequest, JobStatus } from '../state/messages.js';
 
-/** Thrown when the coordinator cannot be reached or answers with an error. */
+/** Thrown when the coordinator cannot be reached or responds with an error. */
 export class CoordinatorError extends WordcountError {
   constructor(
     code: string,

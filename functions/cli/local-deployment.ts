@@ -114,7 +114,7 @@ function startChild(
   const child = fork(main, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.push(child);
 
-  // Keep the end of the output, so a function that fails to start can say why.
+  // Keep the end of the output, so the error for a function that fails to start includes its last log line.
   let output = '';
   const keep = (target: NodeJS.WriteStream) => (chunk: string) => {
     output = (output + chunk).slice(-8192);

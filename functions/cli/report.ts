@@ -1,4 +1,4 @@
-/** What the commands print: the result on stdout, the summary and progress on stderr. */
+/** Output of the commands: the result on stdout, the summary and progress on stderr. */
 import { Phase, type JobStatus } from '../state/messages.js';
 import { displayPath } from './open-input.js';
 import type { OutputOptions } from './args.js';

@@ -10,7 +10,7 @@ import {
 } from '../store/open-store.js';
 import type { StoreOptions } from './args.js';
 
-/** The default store: $XDG_CACHE_HOME/wordcount/store/wordcount, kept between runs so measured rates carry over. */
+/** Returns the default store URL: $XDG_CACHE_HOME/wordcount/store/wordcount, kept between runs so measured rates carry over. */
 export function defaultStoreUrl(env: NodeJS.ProcessEnv): string {
   const cache =
     env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ''

@@ -24,7 +24,7 @@ export interface CoordinatorConfig extends FunctionConfig {
   retryBaseMs: number;
 }
 
-/** Seconds a coordinator request keeps free after its last task call, to write state and answer. */
+/** Seconds a coordinator request keeps free after its last task call, to write state and respond. */
 export const COORDINATOR_RESERVE_SECONDS = 5;
 
 /**

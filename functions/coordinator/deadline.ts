@@ -7,7 +7,7 @@ export class Deadline {
     return this.endMs - Date.now();
   }
 
-  /** Whether something that takes up to `ms` milliseconds and starts now ends before the deadline. */
+  /** Returns true when work that takes up to `ms` milliseconds and starts now ends before the deadline. */
   allows(ms: number): boolean {
     return Date.now() + ms <= this.endMs;
   }

@@ -9,7 +9,7 @@ import type { OpenedStore } from '../store/open-store.js';
  * Creates the state bucket unless it exists. While the store is unavailable (a MinIO pod
  * that starts at the same time), retries every `delayMs` up to `attempts` times, then
  * rethrows. Other errors, such as rejected credentials, are logged and left to the requests,
- * which answer them with their error code.
+ * which respond with the error's code.
  */
 export async function ensureStateBucket(
   state: OpenedStore,

@@ -11,7 +11,7 @@ import { decodeMessage, encodeMessage } from '../state/codec.js';
 import type { MessageName, Messages } from '../state/messages.js';
 import { callMs } from './call-time.js';
 
-/** Thrown when a function call fails; `retryable` says whether the same call may succeed later. */
+/** Thrown when a function call fails. `retryable` is true when the same call may succeed later. */
 export class TaskCallError extends WordcountError {
   constructor(
     code: string,
@@ -102,7 +102,7 @@ function statusError(url: string, status: number, body: Buffer): TaskCallError {
   try {
     parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
   } catch {
-    // Not our error body: a proxy, gateway or activator answered.
+    // Not our error body: the response came from a proxy, gateway or activator.
   }
   const code = typeof parsed.code === 'string' ? parsed.code : `HTTP_${status}`;
   const message =

@@ -88,7 +88,7 @@ export class JobState {
     return value;
   }
 
-  /** The status written after the job finished, if any. */
+  /** Returns the status written after the job finished, if any. */
   finalStatus(jobId: string): Promise<JobStatus | undefined> {
     return this.readOnce(keys.status(jobId), 'JobStatus');
   }

@@ -44,11 +44,16 @@ export function planSafeSize(
     reserveSeconds: settings.reserveSeconds,
     safetyFactor: settings.safetyFactor,
     bytesPerSecond,
-    rateSource: override ? 'override' : measured ? 'measured' : 'default',
+    rateSource: rateSource(override, measured),
     safeSize: override ? options.safeSize : computed,
     minRangeBytes: settings.minRangeBytes,
     concurrency: options.concurrency > 0 ? options.concurrency : settings.concurrency,
   };
+}
+
+function rateSource(override: boolean, measured: boolean): string {
+  if (override) return 'override';
+  return measured ? 'measured' : 'default';
 }
 
 /**

@@ -10,7 +10,7 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Backoff before the second attempt, in ms; it doubles with each further attempt. */
   baseMs: number;
-  /** Longest backoff, in ms. */
+  /** Maximum backoff, in ms. */
   capMs: number;
 }
 

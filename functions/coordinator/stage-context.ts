@@ -1,4 +1,4 @@
-/** What the stages of a job share inside one coordinator request. */
+/** The services and settings that the stages of a job share inside one coordinator request. */
 import type { Logger } from '../lib/log.js';
 import type { CoordinatorConfig } from './config.js';
 import type { FunctionClient } from './function-client.js';

@@ -35,7 +35,7 @@ export async function readStored<N extends MessageName>(
 }
 
 /**
- * Writes a message once: when the key already holds one, keeps it and returns the stored
+ * Writes a message once: when the key already contains one, keeps it and returns the stored
  * message instead, so the first writer's version is the one everybody reads.
  */
 export async function writeOnce<N extends MessageName>(

@@ -4,7 +4,7 @@ import { InvalidKeyError } from '../lib/errors.js';
 /** S3 bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** Longest key in UTF-8 bytes, the S3 limit. */
+/** Maximum key length in UTF-8 bytes, the S3 limit. */
 const MAX_KEY_BYTES = 1024;
 
 export function validateBucket(bucket: string): void {

@@ -20,7 +20,7 @@ export interface PutOptions {
 }
 
 export interface ObjectStore {
-  /** Where the store is, for messages: an endpoint URL or a folder, never a credential. */
+  /** Location of the store, for messages: an endpoint URL or a folder, never a credential. */
   readonly location: string;
 
   stat(bucket: string, key: string): Promise<ObjectInfo>;

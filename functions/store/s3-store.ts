@@ -52,10 +52,12 @@ export class S3Store implements ObjectStore {
   constructor(options: S3StoreOptions) {
     const url = new URL(options.endpoint);
     const useSSL = url.protocol === 'https:';
+    let port = Number(url.port);
+    if (url.port === '') port = useSSL ? 443 : 80;
     this.location = `S3 endpoint ${url.origin}`;
     this.options = {
       endPoint: url.hostname,
-      port: url.port === '' ? (useSSL ? 443 : 80) : Number(url.port),
+      port,
       useSSL,
       accessKey: options.accessKey,
       secretKey: options.secretKey,
@@ -66,7 +68,7 @@ export class S3Store implements ObjectStore {
     };
   }
 
-  /** The MinIO client, loaded on first use: the module takes a quarter second to load. */
+  /** Returns the MinIO client, loaded on first use because the module takes about 0.25 s to load. */
   private get client(): Promise<Minio.Client> {
     this.clientPromise ??= import('minio').then((minio) => new minio.Client(this.options));
     return this.clientPromise;
@@ -211,7 +213,7 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /** Maps client errors to the store errors; an unexplained 404 asks whether the bucket exists. */
+  /** Maps client errors to the store errors. For an unexplained 404 it checks whether the bucket exists. */
   private async translate(error: unknown, bucket: string, key: string): Promise<unknown> {
     const code = (error as Minio.S3Error).code ?? '';
     if (AUTH_CODES.has(code)) return new StoreAuthError(this.location, { cause: error });

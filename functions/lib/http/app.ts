@@ -21,7 +21,7 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** The function's routes. */
   routes: Router;
-  /** Returns false while the server drains or is not ready; readiness then answers 503. */
+  /** Returns false while the server drains or is not ready; readiness then responds 503. */
   isReady: () => boolean;
 }
 

@@ -69,7 +69,7 @@ export interface StartOptions extends ServeOptions {
 /**
  * Starts serving the function. On SIGTERM the server stops accepting requests, finishes
  * those in flight and exits 0. When started by a parent over IPC, sends
- * `{ ready: true, port }` once listening (a cluster worker tells its primary instead).
+ * `{ ready: true, port }` once listening (a cluster worker sends it to its primary instead).
  */
 export async function startFunction(options: StartOptions): Promise<void> {
   const { logger } = options;
