@@ -9,7 +9,15 @@
  * Usage: node scripts/make-kube-schemas.mjs
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,7 +27,10 @@ const KUBERNETES = 'k8s.io/kubernetes@v1.35.4';
 const KNATIVE_SERVING = 'knative.dev/serving@v0.51.0';
 
 const cache = process.env.WORDCOUNT_TOOLS_DIR ?? join(homedir(), '.cache', 'wordcount-tools');
-const output = join(cache, `schemas-${KUBERNETES.split('@')[1]}-knative-${KNATIVE_SERVING.split('@')[1]}`);
+const output = join(
+  cache,
+  `schemas-${KUBERNETES.split('@')[1]}-knative-${KNATIVE_SERVING.split('@')[1]}`,
+);
 
 if (!existsSync(join(output, 'deployment-apps-v1.json'))) {
   const partial = `${output}.partial`;
@@ -35,7 +46,9 @@ process.stdout.write(`${output}\n`);
 /** Downloads a module through the Go module proxy (cached by Go) and returns its folder. */
 function moduleDir(module) {
   process.stderr.write(`make-kube-schemas: go mod download ${module}\n`);
-  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', module], { encoding: 'utf8', cwd: cache }));
+  const info = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', module], { encoding: 'utf8', cwd: cache }),
+  );
   if (info.Error) throw new Error(`go mod download ${module} failed: ${info.Error}`);
   return info.Dir;
 }
@@ -53,7 +66,10 @@ function writeKubernetesSchemas(dir, out) {
     for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
       const schema = inline(definition, definitions, new Set([name]));
       schema.$schema = 'http://json-schema.org/draft-07/schema#';
-      writeFileSync(join(out, schemaName(gvk.kind, gvk.group, gvk.version)), JSON.stringify(schema));
+      writeFileSync(
+        join(out, schemaName(gvk.kind, gvk.group, gvk.version)),
+        JSON.stringify(schema),
+      );
     }
   }
 }
@@ -65,8 +81,10 @@ function inline(schema, definitions, seen) {
 
   if (typeof schema.$ref === 'string') {
     const name = schema.$ref.replace('#/definitions/', '');
-    if (name === 'io.k8s.apimachinery.pkg.util.intstr.IntOrString') return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
-    if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity') return { oneOf: [{ type: 'string' }, { type: 'number' }] };
+    if (name === 'io.k8s.apimachinery.pkg.util.intstr.IntOrString')
+      return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
+    if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity')
+      return { oneOf: [{ type: 'string' }, { type: 'number' }] };
     // A recursive definition (JSONSchemaProps) stays open below its first level.
     if (seen.has(name)) return {};
     return inline(definitions[name], definitions, new Set([...seen, name]));
@@ -75,12 +93,18 @@ function inline(schema, definitions, seen) {
   const result = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'x-kubernetes-group-version-kind' || key === 'description') continue;
-    result[key] = key === 'properties' ? mapValues(value, (property) => inline(property, definitions, seen)) : inline(value, definitions, seen);
+    result[key] =
+      key === 'properties'
+        ? mapValues(value, (property) => inline(property, definitions, seen))
+        : inline(value, definitions, seen);
   }
-  if (result.format === 'int-or-string') return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
-  if (result.properties !== undefined && result.additionalProperties === undefined) result.additionalProperties = false;
+  if (result.format === 'int-or-string')
+    return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
+  if (result.properties !== undefined && result.additionalProperties === undefined)
+    result.additionalProperties = false;
   // Lists and maps may be null in manifests, as the API server accepts.
-  if (result.type === 'array' || (result.type === 'object' && result.properties === undefined)) result.type = [result.type, 'null'];
+  if (result.type === 'array' || (result.type === 'object' && result.properties === undefined))
+    result.type = [result.type, 'null'];
   return result;
 }
 
@@ -97,11 +121,17 @@ function writeKnativeSchemas(dir, out) {
       for (const version of crd.spec.versions) {
         const schema = strictCrd(version.schema.openAPIV3Schema);
         schema.properties ??= {};
-        schema.properties.apiVersion = { type: 'string', enum: [`${crd.spec.group}/${version.name}`] };
+        schema.properties.apiVersion = {
+          type: 'string',
+          enum: [`${crd.spec.group}/${version.name}`],
+        };
         schema.properties.kind = { type: 'string', enum: [crd.spec.names.kind] };
         schema.properties.metadata = { type: 'object' };
         schema.$schema = 'http://json-schema.org/draft-07/schema#';
-        writeFileSync(join(out, schemaName(crd.spec.names.kind, crd.spec.group, version.name)), JSON.stringify(schema));
+        writeFileSync(
+          join(out, schemaName(crd.spec.names.kind, crd.spec.group, version.name)),
+          JSON.stringify(schema),
+        );
       }
     }
   }
@@ -116,8 +146,13 @@ function strictCrd(schema) {
     if (key === 'description') continue;
     result[key] = key === 'properties' ? mapValues(value, strictCrd) : strictCrd(value);
   }
-  if (result['x-kubernetes-int-or-string']) return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
-  if (result.properties !== undefined && result.additionalProperties === undefined && !result['x-kubernetes-preserve-unknown-fields']) {
+  if (result['x-kubernetes-int-or-string'])
+    return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
+  if (
+    result.properties !== undefined &&
+    result.additionalProperties === undefined &&
+    !result['x-kubernetes-preserve-unknown-fields']
+  ) {
     result.additionalProperties = false;
   }
   return result;
