@@ -4,6 +4,7 @@
  * two coordinator instances cannot lose each other's updates. Objects written once never
  * change, so this process caches them by key.
  */
+import { CorruptObjectError } from '../lib/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { keys, receiptNumber } from '../state/keys.js';
 import type {
@@ -21,7 +22,7 @@ import { messageToJson } from '../state/codec.js';
 import { readStored, writeOnce, writeStored } from '../state/stored.js';
 
 /** Cached objects at most; the cache starts over beyond this. */
-const MAX_CACHED = 100_000;
+const MAX_CACHED = 20_000;
 
 export class JobState {
   private readonly cache = new Map<string, unknown>();
@@ -48,13 +49,40 @@ export class JobState {
     return { record: value, created };
   }
 
-  /** Returns the committed map receipts by chunk. */
-  mapReceipts(jobId: string): Promise<Map<number, MapReceipt>> {
-    return this.receipts(keys.mapPrefix(jobId), 'MapReceipt');
+  /**
+   * Returns the committed map receipts of the job's planned chunks, by chunk. Keys of other
+   * chunks are ignored.
+   *
+   * @throws CorruptObjectError for a receipt that does not describe its planned range.
+   */
+  async mapReceipts(job: JobRecord): Promise<Map<number, MapReceipt>> {
+    const receipts = await this.receipts(keys.mapPrefix(job.jobId), 'MapReceipt');
+    for (const [chunk, receipt] of receipts) {
+      const range = job.ranges[chunk];
+      if (range === undefined) {
+        receipts.delete(chunk);
+        continue;
+      }
+      if (
+        receipt.bytes !== range.end - range.start ||
+        receipt.partitionEnds.length !== job.partitions
+      ) {
+        throw new CorruptObjectError(
+          `map receipt of job ${job.jobId} chunk ${chunk} does not describe its planned range ` +
+            `[${range.start}, ${range.end}) with ${job.partitions} partitions`,
+        );
+      }
+    }
+    return receipts;
   }
 
-  reduceReceipts(jobId: string): Promise<Map<number, ReduceReceipt>> {
-    return this.receipts(keys.reducePrefix(jobId), 'ReduceReceipt');
+  /** Returns the committed reduce receipts of the plan's groups, by task. */
+  async reduceReceipts(plan: ReducePlan): Promise<Map<number, ReduceReceipt>> {
+    const receipts = await this.receipts(keys.reducePrefix(plan.jobId), 'ReduceReceipt');
+    for (const task of receipts.keys()) {
+      if (task >= plan.groups.length) receipts.delete(task);
+    }
+    return receipts;
   }
 
   reducePlan(jobId: string): Promise<ReducePlan | undefined> {

@@ -31,7 +31,7 @@ export async function runMapStage(
   deadline: Deadline,
 ): Promise<Map<number, MapReceipt>> {
   const { state, config, log } = context;
-  const receipts = await state.mapReceipts(job.jobId);
+  const receipts = await state.mapReceipts(job);
   const pending = job.ranges.map((_, chunk) => chunk).filter((chunk) => !receipts.has(chunk));
   if (pending.length > 0)
     log.info({ pending: pending.length, total: job.ranges.length }, 'map stage: dispatching');

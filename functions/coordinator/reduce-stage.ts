@@ -15,7 +15,7 @@ export async function runReduceStage(
   deadline: Deadline,
 ): Promise<Map<number, ReduceReceipt>> {
   const { state, config, log } = context;
-  const receipts = await state.reduceReceipts(plan.jobId);
+  const receipts = await state.reduceReceipts(plan);
   const pending = plan.groups.map((_, task) => task).filter((task) => !receipts.has(task));
   if (pending.length > 0)
     log.info({ pending: pending.length, total: plan.groups.length }, 'reduce stage: dispatching');

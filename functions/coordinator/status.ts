@@ -35,12 +35,13 @@ export async function readStatus(state: JobState, jobId: string): Promise<JobSta
   const job = await state.job(jobId);
   if (job === undefined) throw new JobNotFoundError(jobId);
 
-  const [failure, maps, plan, reduces] = await Promise.all([
+  const [failure, maps, plan] = await Promise.all([
     state.failure(jobId),
-    state.mapReceipts(jobId),
+    state.mapReceipts(job),
     state.reducePlan(jobId),
-    state.reduceReceipts(jobId),
   ]);
+  const reduces =
+    plan === undefined ? new Map<number, ReduceReceipt>() : await state.reduceReceipts(plan);
   const result =
     plan !== undefined && reduces.size === plan.groups.length
       ? await state.result(jobId)

@@ -55,6 +55,8 @@ export async function submitJob(
   if (existing !== undefined) return existing;
 
   const plan = planSafeSize(config, options, await readRates(state.store, state.bucket));
+  const partitions = options.partitions > 0 ? options.partitions : config.partitions;
+  checkPlanSize(info.size, plan.safeSize, partitions);
   const record: JobRecord = {
     formatVersion: FORMAT_VERSION,
     jobId,
@@ -62,9 +64,35 @@ export async function submitJob(
     options,
     plan,
     ranges: planJobRanges(info.size, plan),
-    partitions: options.partitions > 0 ? options.partitions : config.partitions,
+    partitions,
     createdMs: Date.now(),
     createdBy: INSTANCE_ID,
   };
   return (await state.createJob(record)).record;
+}
+
+/** Most ranges one job may have: every range is a task, a receipt and an entry in the plans. */
+export const MAX_RANGES = 100_000;
+
+/**
+ * Most partition blocks one job may have (ranges × partitions): each map receipt lists the
+ * end and CRC-32 of every block, and the reduce plan holds all receipts in memory.
+ */
+export const MAX_BLOCKS = 16_777_216;
+
+/** @throws InvalidRequestError when the plan would have more ranges or blocks than a job may. */
+function checkPlanSize(size: number, safeSize: number, partitions: number): void {
+  const ranges = Math.ceil(size / safeSize);
+  if (ranges > MAX_RANGES) {
+    throw new InvalidRequestError(
+      `SafeSize ${safeSize} makes ${ranges} ranges of this ${size}-byte input, more than the maximum ` +
+        `${MAX_RANGES} per job; set options.safeSize to at least ${Math.ceil(size / MAX_RANGES)}`,
+    );
+  }
+  if (ranges * partitions > MAX_BLOCKS) {
+    throw new InvalidRequestError(
+      `${ranges} ranges × ${partitions} partitions make ${ranges * partitions} blocks, more than the maximum ` +
+        `${MAX_BLOCKS} per job; use fewer partitions or a larger options.safeSize`,
+    );
+  }
 }

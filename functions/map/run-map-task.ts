@@ -9,6 +9,7 @@ import { INSTANCE_ID } from '../lib/log.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { MapReceipt, MapTask } from '../state/messages.js';
 import { readStored, writeOnce } from '../state/stored.js';
+import { checkMapTaskAgainstPlan } from '../state/plan-check.js';
 import { validateMapTask, type TaskLimits } from '../state/validate.js';
 import { encodeMapOutput } from './map-output.js';
 import { StoreSource } from './store-source.js';
@@ -33,6 +34,7 @@ export async function runMapTask(
 ): Promise<MapReceipt> {
   validateMapTask(task, context.limits);
   const { store } = context;
+  await checkMapTaskAgainstPlan(store, context.limits.stateBucket, task);
 
   const committed = await readStored(store, task.receipt.bucket, task.receipt.key, 'MapReceipt');
   if (committed !== undefined) {
@@ -49,6 +51,15 @@ export async function runMapTask(
   const table = await countRange(source, task.range, { windowBytes: MAP_WINDOW_BYTES });
   const counts = addTableTo(new CountMap(), table);
   const output = encodeMapOutput(counts, task.partitions);
+
+  // A duplicate that committed meanwhile keeps its output: return its receipt instead.
+  const committedMeanwhile = await readStored(
+    store,
+    task.receipt.bucket,
+    task.receipt.key,
+    'MapReceipt',
+  );
+  if (committedMeanwhile !== undefined) return committedMeanwhile;
   await store.put(task.output.bucket, task.output.key, output.bytes);
 
   const durationSeconds = (performance.now() - started) / 1000;

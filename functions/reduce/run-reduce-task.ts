@@ -16,6 +16,8 @@ import {
   type ReduceTask,
 } from '../state/messages.js';
 import { readStored, writeOnce } from '../state/stored.js';
+import { reduceTask } from '../coordinator/reduce-plan.js';
+import { checkReduceTaskAgainstPlan } from '../state/plan-check.js';
 import { validateReduceTask, type TaskLimits } from '../state/validate.js';
 import { encodeWordBlock } from '../state/word-block.js';
 
@@ -38,6 +40,9 @@ export async function runReduceTask(
 ): Promise<ReduceReceipt> {
   validateReduceTask(task, context.limits);
   const { store } = context;
+  // The slices to read come from the committed reduce plan, not from the request.
+  const plan = await checkReduceTaskAgainstPlan(store, context.limits.stateBucket, task);
+  const inputs = reduceTask(plan, task.task, task.attempt, context.limits.stateBucket).inputs;
 
   const committed = await readStored(store, task.receipt.bucket, task.receipt.key, 'ReduceReceipt');
   if (committed !== undefined) {
@@ -52,7 +57,7 @@ export async function runReduceTask(
   const started = performance.now();
   const counts = new CountMap();
   let inputBytes = 0;
-  await forEachConcurrent(task.inputs, READ_CONCURRENCY, async (slice) => {
+  await forEachConcurrent(inputs, READ_CONCURRENCY, async (slice) => {
     inputBytes += await mergeSlice(store, slice, task.firstPartition, counts);
   });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { keys } from '../../functions/state/keys.js';
 import type { MapTask } from '../../functions/state/messages.js';
 import { DirectoryStore } from '../../functions/store/directory-store.js';
 import { buildImage, describeWithDocker, docker } from '../support/docker.js';
+import { storeOneRangeJob } from '../support/job-record.js';
 
 const IMAGE = 'dev.local/wordcount:test';
 const started: string[] = [];
@@ -99,6 +101,15 @@ describeWithDocker('container image', () => {
     // The container's user 1000 writes temporary files and job objects beside the input.
     chmodSync(join(dataDir, '.tmp'), 0o777);
     const etag = (await store.stat('wordcount', 'big.txt')).etag;
+    await storeOneRangeJob(
+      store,
+      'wordcount',
+      'drain',
+      { bucket: 'wordcount', key: 'big.txt', etag, size: text.length },
+      2,
+    );
+    // Files written here as root must be writable by the container's user 1000.
+    execFileSync('chmod', ['-R', 'a+rwX', dataDir]);
     const { id, url } = runFunction('map', dataDir);
     await waitReady(`${url}/readyz`);
 

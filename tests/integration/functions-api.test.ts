@@ -9,6 +9,7 @@ import { encodeMessage } from '../../functions/state/codec.js';
 import { keys } from '../../functions/state/keys.js';
 import type { MapTask } from '../../functions/state/messages.js';
 import { startTestDeployment, type TestDeployment } from '../support/deployment.js';
+import { storeOneRangeJob } from '../support/job-record.js';
 
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
@@ -50,6 +51,14 @@ beforeAll(async () => {
   });
   await target.store.put(target.bucket, 'texts/a.txt', text);
   etag = (await target.store.stat(target.bucket, 'texts/a.txt')).etag;
+  const submitted = await fetch(`${target.deployment.coordinatorUrl}/jobs?wait=false`, {
+    ...json({
+      jobId: 'api-job',
+      input: { bucket: 'api', key: 'texts/a.txt' },
+      options: { partitions: 4 },
+    }),
+  });
+  expect(submitted.status).toBe(202);
 });
 
 afterAll(async () => {
@@ -168,19 +177,46 @@ describe('map function API', () => {
       /bucket secrets is not allowed/,
     ],
     [
-      'a missing object',
+      'a job without a record',
       () =>
         json(
           mapTask({
             jobId: 'other',
             output: { bucket: 'api', key: keys.mapOutput('other', 0), etag: '', size: 0 },
             receipt: { bucket: 'api', key: keys.mapReceipt('other', 0), etag: '', size: 0 },
-            input: { bucket: 'api', key: 'texts/none.txt', etag, size: 30 },
           }),
         ),
       404,
-      'OBJECT_NOT_FOUND',
-      /object api\/texts\/none\.txt not found/,
+      'JOB_NOT_FOUND',
+      /job other not found/,
+    ],
+    [
+      'a range not in the plan',
+      () => json(mapTask({ range: { start: 0, end: 10 } })),
+      400,
+      'INVALID_REQUEST',
+      /does not match the job's plan: range \[0, 10\), planned \[0, 30\)/,
+    ],
+    [
+      'a chunk beyond the plan',
+      () =>
+        json(
+          mapTask({
+            chunk: 5,
+            output: { bucket: 'api', key: keys.mapOutput('api-job', 5), etag: '', size: 0 },
+            receipt: { bucket: 'api', key: keys.mapReceipt('api-job', 5), etag: '', size: 0 },
+          }),
+        ),
+      400,
+      'INVALID_REQUEST',
+      /does not match the job's plan: the job has 1 chunks/,
+    ],
+    [
+      'other partitions than planned',
+      () => json(mapTask({ partitions: 7 })),
+      400,
+      'INVALID_REQUEST',
+      /7 partitions, planned 4/,
     ],
     [
       'a bad job id',
@@ -353,6 +389,31 @@ describe('coordinator API', () => {
     expect(error.message).toMatch(message);
   });
 
+  it.each<[string, Record<string, number>, RegExp]>([
+    [
+      'too many ranges',
+      { safeSize: 1 },
+      /makes 200000 ranges .* more than the maximum 100000 per job; set options\.safeSize to at least 2/,
+    ],
+    [
+      'too many blocks',
+      { safeSize: 500, partitions: 65536 },
+      /400 ranges × 65536 partitions make 26214400 blocks, more than the maximum 16777216/,
+    ],
+  ])('rejects a plan with %s', async (_name, options, message) => {
+    await target.store.put(target.bucket, 'texts/big.txt', new Uint8Array(200_000).fill(0x61));
+    const error = await errorOf(
+      await fetch(
+        url('/jobs?wait=false'),
+        json({ input: { bucket: 'api', key: 'texts/big.txt' }, options }),
+      ),
+    );
+
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message).toMatch(message);
+  });
+
   it('answers 409 for the result of a job not done', async () => {
     const submitted = await fetch(
       url('/jobs?wait=false'),
@@ -442,6 +503,8 @@ describe('function process', () => {
     const big = new TextEncoder().encode('alpha beta gamma delta\n'.repeat(3_000_000));
     await directory.put('drain', 'big.txt', big);
     const bigEtag = (await directory.stat('drain', 'big.txt')).etag;
+    const input = { bucket: 'drain', key: 'big.txt', etag: bigEtag, size: big.length };
+    await storeOneRangeJob(directory, 'drain', 'drain', input, 4);
 
     const child = fork(join(PACKAGE_ROOT, 'dist', 'functions', 'map', 'main.js'), [], {
       env: { ...process.env, WORDCOUNT_STORE: `file://${root}/drain`, PORT: '0' },
