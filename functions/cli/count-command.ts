@@ -1,7 +1,7 @@
 /** `wordcount FILE`: count a local file through local functions, or in this process with --in-process. */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { sortWordCounts } from '../counting/order.js';
@@ -13,13 +13,13 @@ import { countInProcess } from './count-in-process.js';
 import { CoordinatorClient } from './coordinator-client.js';
 import { FileSource } from './file-source.js';
 import { JobFailedError } from './job-failed.js';
-import { startLocalDeployment } from './local-deployment.js';
+import { startLocalDeployment, type LocalDeployment } from './local-deployment.js';
 import { displayPath, openInput } from './open-input.js';
 import { writeResult } from './output.js';
 import { startProgress } from './progress.js';
 import { jobProgress, jobSummary, plural, printJobResult } from './report.js';
 import { runJob } from './run-job.js';
-import { resolveStore } from './store-options.js';
+import { cacheDir, resolveStore } from './store-options.js';
 import type { Io } from './io.js';
 
 export async function countFile(command: CountCommand, io: Io): Promise<void> {
@@ -72,18 +72,36 @@ async function countFileThroughFunctions(command: CountCommand, io: Io): Promise
 
   const target = resolveStore(command, io.env);
   await target.store.makeBucket(target.bucket);
-  const uploadKey = keys.upload(randomUUID(), basename(command.file));
+  // Object keys reject control characters and backslashes, which file names may contain.
+  // eslint-disable-next-line no-control-regex
+  const name = basename(command.file).replace(/[\u0000-\u001f\u007f\\]/g, '_');
+  const uploadKey = keys.upload(randomUUID(), name);
+  const removeUpload = () => target.store.remove(target.bucket, [uploadKey]).catch(() => undefined);
   await target.store.putFile(target.bucket, uploadKey, command.file);
 
-  const deployment = await startLocalDeployment({
-    storeUrl: target.url,
-    s3: target.s3,
-    functionTimeoutSeconds: command.functionTimeoutSeconds ?? SAFE_SIZE_DEFAULTS.timeoutSeconds,
-    concurrency: command.concurrency ?? availableParallelism(),
-    partitions: command.partitions,
-    port: 0,
-    logs: 'ignore',
-  });
+  let deployment: LocalDeployment | undefined;
+  // Ctrl-C stops the servers and removes the upload before the command exits.
+  const stopOnSignal = (signal: NodeJS.Signals): void => {
+    void Promise.all([deployment?.stop(), removeUpload()]).then(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    deployment = await startLocalDeployment({
+      storeUrl: target.url,
+      s3: target.s3,
+      functionTimeoutSeconds: command.functionTimeoutSeconds ?? SAFE_SIZE_DEFAULTS.timeoutSeconds,
+      concurrency: command.concurrency ?? availableParallelism(),
+      partitions: command.partitions,
+      port: 0,
+      logs: { file: join(cacheDir(io.env), 'logs', 'functions.log') },
+    });
+  } catch (error) {
+    await removeUpload();
+    throw error;
+  }
   const client = new CoordinatorClient(deployment.coordinatorUrl);
   const progress = jobProgress(io.stderr, false);
   try {
@@ -107,8 +125,10 @@ async function countFileThroughFunctions(command: CountCommand, io: Io): Promise
     io.stderr.write(jobSummary(command.file, status, (performance.now() - started) / 1000));
   } finally {
     progress.stop();
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
     await client.close();
     await deployment.stop();
-    await target.store.remove(target.bucket, [uploadKey]).catch(() => undefined);
+    await removeUpload();
   }
 }

@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { freePort } from '../lib/free-port.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
@@ -19,8 +20,13 @@ export interface LocalDeploymentOptions {
   partitions?: number;
   /** Coordinator port; 0 picks a free one. */
   port: number;
-  /** Whether the functions' JSON logs go to this process's output or are dropped. */
-  logs: 'inherit' | 'ignore';
+  /**
+   * Where the functions' JSON logs go: this process's output, or a file (replaced). A file
+   * never breaks like a pipe when this process ends first.
+   */
+  logs: 'inherit' | { file: string };
+  /** Called when a function exits on its own after it started. */
+  onExit?: (name: string, code: number | null) => void;
   /** More environment variables for all three functions, such as INPUT_BUCKETS. */
   env?: NodeJS.ProcessEnv;
 }
@@ -30,6 +36,11 @@ export interface LocalDeployment {
   mapUrl: string;
   reduceUrl: string;
   stop(): Promise<void>;
+}
+
+interface Started {
+  name: string;
+  child: ChildProcess;
 }
 
 /** How long a function may take to start before the deployment gives up, in ms. */
@@ -57,10 +68,13 @@ export function coordinatorEnv(
 export async function startLocalDeployment(
   options: LocalDeploymentOptions,
 ): Promise<LocalDeployment> {
-  const children: ChildProcess[] = [];
+  const children: Started[] = [];
+  let stopping = false;
   const stop = async (): Promise<void> => {
-    await Promise.all(children.map(stopChild));
+    stopping = true;
+    await Promise.all(children.map(({ child }) => stopChild(child)));
   };
+  const logFd = options.logs === 'inherit' ? undefined : openLog(options.logs.file);
 
   try {
     // Ports are chosen up front so that all three functions start at once.
@@ -77,14 +91,25 @@ export async function startLocalDeployment(
       PORT: String(options.port),
     };
     const [coordinatorPort] = await Promise.all([
-      startChild(children, 'coordinator', coordinator, options.logs),
-      startChild(children, 'map', serving(mapUrl), options.logs),
-      startChild(children, 'reduce', serving(reduceUrl), options.logs),
+      startChild(children, 'coordinator', coordinator, logFd),
+      startChild(children, 'map', serving(mapUrl), logFd),
+      startChild(children, 'reduce', serving(reduceUrl), logFd),
     ]);
+    for (const { name, child } of children) {
+      child.once('exit', (code) => {
+        if (!stopping) options.onExit?.(name, code);
+      });
+    }
     return { coordinatorUrl: `http://127.0.0.1:${coordinatorPort}`, mapUrl, reduceUrl, stop };
   } catch (error) {
     await stop();
+    if (options.logs !== 'inherit') {
+      const detail = lastLogMessage(readLogTail(options.logs.file));
+      if (detail !== '') (error as Error).message += `: ${detail}`;
+    }
     throw error;
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
   }
 }
 
@@ -104,24 +129,16 @@ function functionEnv(options: LocalDeploymentOptions): NodeJS.ProcessEnv {
 
 /** Forks function `name` with `env` and resolves with its port once it reports that it listens. */
 function startChild(
-  children: ChildProcess[],
+  children: Started[],
   name: string,
   env: NodeJS.ProcessEnv,
-  logs: 'inherit' | 'ignore',
+  logFd: number | undefined,
 ): Promise<number> {
   // The compiled entry points, also when this module runs from the TypeScript sources in tests.
   const main = join(PACKAGE_ROOT, 'dist', 'functions', name, 'main.js');
-  const child = fork(main, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  children.push(child);
-
-  // Keep the end of the output, so the error for a function that fails to start includes its last log line.
-  let output = '';
-  const keep = (target: NodeJS.WriteStream) => (chunk: string) => {
-    output = (output + chunk).slice(-8192);
-    if (logs === 'inherit') target.write(chunk);
-  };
-  child.stdout?.setEncoding('utf8').on('data', keep(process.stdout));
-  child.stderr?.setEncoding('utf8').on('data', keep(process.stderr));
+  const output = logFd ?? 'inherit';
+  const child = fork(main, [], { env, stdio: ['ignore', output, output, 'ipc'] });
+  children.push({ name, child });
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -139,15 +156,25 @@ function startChild(
         resolve(message.port);
       }
     });
-    child.once('exit', (code) => {
-      const detail = lastLogMessage(output);
-      fail(
-        new Error(
-          `the ${name} function exited with code ${code} while starting${detail ? `: ${detail}` : ''}`,
-        ),
-      );
-    });
+    child.once('exit', (code) =>
+      fail(new Error(`the ${name} function exited with code ${code} while starting`)),
+    );
   });
+}
+
+function openLog(file: string): number {
+  mkdirSync(dirname(file), { recursive: true });
+  return openSync(file, 'w');
+}
+
+/** Returns the last 8 KiB of a log file, or nothing when it cannot be read. */
+function readLogTail(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.slice(-8192);
+  } catch {
+    return '';
+  }
 }
 
 /** Returns the `msg` of the last JSON log line, the reason a function gave for exiting. */

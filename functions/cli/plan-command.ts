@@ -28,7 +28,7 @@ export async function planFile(command: PlanCommand, io: Io): Promise<void> {
       concurrency: command.concurrency ?? availableParallelism(),
       partitions: command.partitions,
       port: 0,
-      logs: 'ignore',
+      logs: 'inherit',
     },
     'http://127.0.0.1/unused',
     'http://127.0.0.1/unused',

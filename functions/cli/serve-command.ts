@@ -2,12 +2,21 @@
 import { availableParallelism } from 'node:os';
 
 import { SAFE_SIZE_DEFAULTS } from '../counting/safe-size.js';
+import { WordcountError } from '../lib/errors.js';
 import type { ServeCommand } from './args.js';
 import type { Io } from './io.js';
 import { startLocalDeployment } from './local-deployment.js';
 import { resolveStore } from './store-options.js';
 
+/** Thrown when a function of `serve` exited on its own; the message was written already. */
+class ServeError extends WordcountError {
+  constructor() {
+    super('FUNCTION_EXITED', 'a function exited; see its log lines above');
+  }
+}
+
 export async function serve(command: ServeCommand, io: Io): Promise<void> {
+  let exitCode = 0;
   const target = resolveStore(command, io.env);
   await target.store.makeBucket(target.bucket);
 
@@ -19,6 +28,11 @@ export async function serve(command: ServeCommand, io: Io): Promise<void> {
     partitions: command.partitions,
     port: command.port,
     logs: 'inherit',
+    onExit: (name, code) => {
+      io.stderr.write(`wordcount: the ${name} function exited with code ${code}; stopping\n`);
+      exitCode = 1;
+      process.emit('SIGTERM', 'SIGTERM');
+    },
   });
   io.stderr.write(
     `wordcount: serving on 127.0.0.1 with store ${target.url}\n` +
@@ -31,6 +45,7 @@ export async function serve(command: ServeCommand, io: Io): Promise<void> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  io.stderr.write('wordcount: stopping\n');
+  if (exitCode === 0) io.stderr.write('wordcount: stopping\n');
   await deployment.stop();
+  if (exitCode !== 0) throw new ServeError();
 }

@@ -10,13 +10,15 @@ import {
 } from '../store/open-store.js';
 import type { StoreOptions } from './args.js';
 
-/** Returns the default store URL: $XDG_CACHE_HOME/wordcount/store/wordcount, kept between runs so measured rates carry over. */
+/** Returns the command's cache folder: $XDG_CACHE_HOME/wordcount, or ~/.cache/wordcount. */
+export function cacheDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'wordcount');
+}
+
+/** Returns the default store URL, a folder in the cache kept between runs so measured rates carry over. */
 export function defaultStoreUrl(env: NodeJS.ProcessEnv): string {
-  const cache =
-    env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ''
-      ? env.XDG_CACHE_HOME
-      : join(homedir(), '.cache');
-  return `file://${join(cache, 'wordcount', 'store', 'wordcount')}`;
+  return `file://${join(cacheDir(env), 'store', 'wordcount')}`;
 }
 
 export interface ResolvedStore extends OpenedStore {

@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
@@ -30,7 +32,7 @@ beforeAll(async () => {
     functionTimeoutSeconds: 30,
     concurrency: 1,
     port: 0,
-    logs: 'ignore',
+    logs: { file: join(mkdtempSync(join(tmpdir(), 'wordcount-logs-')), 'functions.log') },
   });
 });
 

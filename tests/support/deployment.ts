@@ -59,7 +59,7 @@ export async function startTestDeployment(
     concurrency: options.concurrency ?? 2,
     partitions: options.partitions,
     port: 0,
-    logs: 'ignore',
+    logs: { file: join(mkdtempSync(join(tmpdir(), 'wordcount-logs-')), 'functions.log') },
     env: options.env,
   });
   const client = new CoordinatorClient(deployment.coordinatorUrl, 120);
