@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Phase, type JobRequest, type JobStatus } from '../state/messages.js';
-import type { CoordinatorClient } from './coordinator-client.js';
+import { CoordinatorError, type CoordinatorClient } from './coordinator-client.js';
 
 /** Interval between status polls while an advance request is open, in ms. */
 const POLL_MS = 500;
@@ -15,10 +15,31 @@ export function isFinished(status: JobStatus): boolean {
   return status.phase === Phase.DONE || status.phase === Phase.FAILED;
 }
 
+/** Error codes of an advance request that a later request may get past. */
+const RETRYABLE_CODES = new Set([
+  'TASK_FAILED',
+  'STORE_UNAVAILABLE',
+  'DRAINING',
+  'INTERNAL',
+  'HTTP_502',
+  'HTTP_503',
+  'HTTP_504',
+  'COORDINATOR_UNREACHABLE',
+]);
+
+/** Advance requests retried in a row before the job is given up: backoffs of 1, 2, 4, 8 and 16 s. */
+const MAX_ADVANCE_RETRIES = 5;
+
+/**
+ * Submits the job, then advances it until it is done or failed. An advance request that
+ * fails with a retryable error is sent again after a backoff, up to 5 times in a row, because
+ * the job keeps its progress in the store; `onRetry` hears of each retry.
+ */
 export async function runJob(
   client: CoordinatorClient,
   job: JobRequest,
   onProgress: (status: JobStatus) => void,
+  onRetry: (error: CoordinatorError, delayMs: number) => void = () => undefined,
 ): Promise<JobStatus> {
   let status = await client.submit(job, false);
   onProgress(status);
@@ -35,7 +56,7 @@ export async function runJob(
       }
     })();
     try {
-      status = await client.advance(jobId);
+      status = await advanceWithRetries(client, jobId, onRetry);
     } finally {
       open = false;
       await poller;
@@ -43,4 +64,27 @@ export async function runJob(
     onProgress(status);
   }
   return status;
+}
+
+async function advanceWithRetries(
+  client: CoordinatorClient,
+  jobId: string,
+  onRetry: (error: CoordinatorError, delayMs: number) => void,
+): Promise<JobStatus> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await client.advance(jobId);
+    } catch (error) {
+      if (
+        !(error instanceof CoordinatorError) ||
+        !RETRYABLE_CODES.has(error.code) ||
+        retry >= MAX_ADVANCE_RETRIES
+      ) {
+        throw error;
+      }
+      const delayMs = 1000 * 2 ** retry;
+      onRetry(error, delayMs);
+      await sleep(delayMs);
+    }
+  }
 }

@@ -30,7 +30,13 @@ export async function submit(command: SubmitCommand, io: Io): Promise<void> {
     const progress = jobProgress(io.stderr, true);
     let status;
     try {
-      status = await runJob(client, job, (current) => progress.update(current));
+      status = await runJob(
+        client,
+        job,
+        (current) => progress.update(current),
+        (error, delayMs) =>
+          io.stderr.write(`wordcount: ${error.message}; retrying in ${delayMs / 1000} s\n`),
+      );
     } finally {
       progress.stop();
     }

@@ -10,7 +10,7 @@
 import { Router, type Request, type Response } from 'express';
 
 import { decodeWordBlock } from '../state/word-block.js';
-import { InvalidRequestError, JobNotDoneError } from '../lib/errors.js';
+import { InvalidRequestError, JobFailedError, JobNotDoneError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { readMessage, sendMessage } from '../lib/http/body.js';
 import { keys } from '../state/keys.js';
@@ -81,11 +81,16 @@ export function coordinatorRoutes(services: CoordinatorServices): Router {
     const jobId = jobIdParam(request);
     jobLog(response, jobId);
     const top = topParam(request);
+    const format = formatParam(request);
     const status = await readStatus(services.state, jobId);
-    if (status.phase !== Phase.DONE)
+    if (status.phase === Phase.FAILED) {
+      throw new JobFailedError(jobId, status.failure?.message ?? 'no reason stored');
+    }
+    if (status.phase !== Phase.DONE) {
       throw new JobNotDoneError(jobId, PHASE_NAMES[status.phase] ?? 'unknown');
+    }
 
-    if (request.query.format === 'json') {
+    if (format === 'json') {
       const result = await services.state.result(jobId);
       if (result === undefined) throw new JobNotDoneError(jobId, 'done without a result');
       const words = decodeWordBlock(result.words, `result of job ${jobId}`);
@@ -139,6 +144,14 @@ function jobIdParam(request: Request): string {
   const jobId = String(request.params.jobId);
   validateJobId(jobId);
   return jobId;
+}
+
+function formatParam(request: Request): 'tsv' | 'json' {
+  const format = request.query.format ?? 'tsv';
+  if (format !== 'tsv' && format !== 'json') {
+    throw new InvalidRequestError(`invalid format ${JSON.stringify(format)}: expected tsv or json`);
+  }
+  return format;
 }
 
 function topParam(request: Request): number | undefined {

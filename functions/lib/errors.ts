@@ -175,3 +175,13 @@ export class TaskFailedError extends WordcountError {
     super('TASK_FAILED', `${task} failed after ${attempts} attempts; last error: ${lastError}`);
   }
 }
+
+/** Thrown when a failed job's result is requested; the job will not finish. */
+export class JobFailedError extends WordcountError {
+  constructor(jobId: string, reason: string) {
+    super(
+      'JOB_FAILED',
+      `job ${jobId} failed and has no result: ${reason}; submit a new job after fixing the cause`,
+    );
+  }
+}

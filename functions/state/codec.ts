@@ -116,7 +116,7 @@ function checkJson(type: protobuf.Type, json: unknown, path: string): void {
     throw new MessageFormatError(`${path} must be a JSON object, got ${describe(json)}`);
   }
   for (const [name, value] of Object.entries(json)) {
-    const field = type.fields[name];
+    const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
     const where = `${path}.${name}`;
     if (field === undefined) {
       const known = Object.keys(type.fields).join(', ');

@@ -3,7 +3,7 @@
  * that anything in the cluster can call, so every field is checked: names, ranges, and
  * that outputs go exactly to the keys the layout assigns.
  */
-import { BucketNotAllowedError, InvalidRequestError } from '../lib/errors.js';
+import { BucketNotAllowedError, InvalidKeyError, InvalidRequestError } from '../lib/errors.js';
 import { validateBucket, validateKey } from '../store/names.js';
 import { JOB_ID_PATTERN, keys } from './keys.js';
 import type { MapTask, ObjectRef, ReduceTask } from './messages.js';
@@ -143,6 +143,8 @@ function checkNames(ref: ObjectRef, field: string): void {
     validateBucket(ref.bucket);
     validateKey(ref.key);
   } catch (error) {
-    throw new InvalidRequestError(`invalid ${field}: ${(error as Error).message}`);
+    if (error instanceof InvalidKeyError)
+      throw new InvalidKeyError(`invalid ${field}: ${error.message}`);
+    throw error;
   }
 }

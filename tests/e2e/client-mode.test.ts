@@ -129,6 +129,50 @@ describe('wordcount submit', () => {
     });
   });
 
+  it('finishes exactly when MinIO restarts during the job', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'submit',
+        's3://served/books/shakespeare.txt',
+        '--coordinator',
+        coordinator,
+        '--wait',
+        '--safe-size',
+        '2KiB',
+        '--job-id',
+        'restarted',
+        '--json',
+        '--top',
+        '3',
+      ],
+      { env: { ...process.env, XDG_CACHE_HOME: TEST_CACHE }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    while (!/mapping, [1-9]\d*\//.test(stderr))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    await minio.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await minio.restart();
+
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      totalWords: 203_863,
+      distinctWords: 12_374,
+      words: [
+        ['the', 6287],
+        ['and', 5690],
+        ['to', 4902],
+      ],
+    });
+  }, 120_000);
+
   it('exits 2 with one line for a missing object', async () => {
     const { code, stderr } = await runCli([
       'submit',

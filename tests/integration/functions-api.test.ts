@@ -166,7 +166,7 @@ describe('map function API', () => {
       'a traversal key',
       () => json(mapTask({ input: { bucket: 'api', key: '../etc/passwd', etag, size: 30 } })),
       400,
-      'INVALID_REQUEST',
+      'INVALID_KEY',
       /has a \.\. segment/,
     ],
     [
@@ -412,6 +412,78 @@ describe('coordinator API', () => {
     expect(error.status).toBe(400);
     expect(error.code).toBe('INVALID_REQUEST');
     expect(error.message).toMatch(message);
+  });
+
+  it.each<[string, string, RequestInit | undefined, number, string]>([
+    ['a malformed path', '/jobs/%ZZ', undefined, 400, 'MALFORMED_MESSAGE'],
+    [
+      'a body that is not gzip',
+      '/jobs',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: '{}',
+      },
+      400,
+      'MALFORMED_MESSAGE',
+    ],
+    [
+      'a field named like a built-in',
+      '/jobs',
+      json({ constructor: 1, input: { bucket: 'api', key: 'texts/a.txt' } }),
+      400,
+      'MALFORMED_MESSAGE',
+    ],
+    [
+      'an empty protobuf body',
+      '/jobs',
+      { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } },
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'an unknown result format',
+      '/jobs/api-job/result?format=xml',
+      undefined,
+      400,
+      'INVALID_REQUEST',
+    ],
+  ])('answers 4xx for %s', async (_name, path, init, status, code) => {
+    const error = await errorOf(await fetch(url(path), init));
+
+    expect(error.status).toBe(status);
+    expect(error.code).toBe(code);
+  });
+
+  it('answers JOB_FAILED for the result of a failed job', async () => {
+    await target.store.put(
+      target.bucket,
+      'texts/changing.txt',
+      new TextEncoder().encode('first version'),
+    );
+    await fetch(
+      url('/jobs?wait=false'),
+      json({ jobId: 'changed', input: { bucket: 'api', key: 'texts/changing.txt' } }),
+    );
+    await target.store.put(
+      target.bucket,
+      'texts/changing.txt',
+      new TextEncoder().encode('second version!'),
+    );
+
+    const status = (await (
+      await fetch(url('/jobs/changed/advance'), { method: 'POST' })
+    ).json()) as {
+      phase: string;
+      failure: { code: string };
+    };
+    const error = await errorOf(await fetch(url('/jobs/changed/result')));
+
+    expect(status.phase).toBe('PHASE_FAILED');
+    expect(status.failure.code).toBe('INPUT_CHANGED');
+    expect(error.status).toBe(409);
+    expect(error.code).toBe('JOB_FAILED');
+    expect(error.retryable).toBe(false);
   });
 
   it('answers 409 for the result of a job not done', async () => {

@@ -13,12 +13,14 @@ export const PROTOBUF = 'application/x-protobuf';
  * @throws HttpError UNSUPPORTED_MEDIA_TYPE for other content types, or MessageFormatError.
  */
 export function readMessage<N extends MessageName>(request: Request, name: N): Messages[N] {
-  if (request.is(PROTOBUF)) {
+  // The header decides, also for an empty body, which request.is() does not match.
+  const contentType = (request.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType === PROTOBUF) {
     const body: unknown = request.body;
     const bytes = body instanceof Uint8Array ? body : new Uint8Array(0);
     return decodeMessage(name, bytes);
   }
-  if (request.is('application/json')) return messageFromJson(name, request.body);
+  if (contentType === 'application/json') return messageFromJson(name, request.body ?? {});
   throw new HttpError(
     'UNSUPPORTED_MEDIA_TYPE',
     `Content-Type must be application/json or ${PROTOBUF}, got ${request.get('content-type') ?? 'none'}`,

@@ -24,6 +24,7 @@ export const ERROR_MAPPINGS: Readonly<Record<string, ErrorMapping>> = {
   INPUT_CHANGED: { status: 409, retryable: false },
   JOB_CONFLICT: { status: 409, retryable: false },
   JOB_NOT_DONE: { status: 409, retryable: true },
+  JOB_FAILED: { status: 409, retryable: false },
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   WORD_TOO_LONG: { status: 422, retryable: false },
@@ -46,7 +47,7 @@ export class HttpError extends WordcountError {}
 
 /** Returns the status and body for an error; unknown errors become 500 INTERNAL. */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
-  const bodyParserError = fromBodyParser(error);
+  const bodyParserError = fromBodyParser(error) ?? fromStatus(error);
   if (bodyParserError !== undefined) return errorResponse(bodyParserError);
 
   if (error instanceof WordcountError && ERROR_MAPPINGS[error.code] !== undefined) {
@@ -85,6 +86,16 @@ function fromBodyParser(error: unknown): HttpError | undefined {
         'request body ended early: the client aborted or sent a wrong Content-Length',
       );
     default:
-      return undefined;
+      return fromStatus(error);
   }
+}
+
+/** Maps other client errors that carry an HTTP status (http-errors from express and its parsers). */
+function fromStatus(error: unknown): HttpError | undefined {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const message = (error as Error).message;
+  if (status === 413) return new HttpError('BODY_TOO_LARGE', message);
+  if (status === 415) return new HttpError('UNSUPPORTED_MEDIA_TYPE', message);
+  return new HttpError('MALFORMED_MESSAGE', `invalid request: ${message}`);
 }
