@@ -24,7 +24,11 @@ async function waitReady(url: string): Promise<void> {
 }
 
 /** Starts a function container with a read-only root file system and the store folder mounted. */
-function runFunction(role: string, dataDir: string): { id: string; url: string } {
+function runFunction(
+  role: string,
+  dataDir: string,
+  env: string[] = [],
+): { id: string; url: string } {
   const id = docker([
     'run',
     '--detach',
@@ -35,6 +39,7 @@ function runFunction(role: string, dataDir: string): { id: string; url: string }
     `${dataDir}:/data`,
     '--env',
     'WORDCOUNT_STORE=file:///data/wordcount',
+    ...env.flatMap((variable) => ['--env', variable]),
     IMAGE,
     role,
   ]);
@@ -87,7 +92,8 @@ describeWithDocker('container image', () => {
   it.each(['coordinator', 'map', 'reduce'])(
     'starts the %s function and answers readiness',
     async (role) => {
-      const { url } = role === 'coordinator' ? runCoordinator(dataDir) : runFunction(role, dataDir);
+      const coordinatorEnv = ['MAP_URL=http://map.invalid', 'REDUCE_URL=http://reduce.invalid'];
+      const { url } = runFunction(role, dataDir, role === 'coordinator' ? coordinatorEnv : []);
       await waitReady(`${url}/readyz`);
 
       expect((await fetch(`${url}/_/health`)).status).toBe(200);
@@ -139,26 +145,3 @@ describeWithDocker('container image', () => {
     expect(docker(['inspect', id, '--format', '{{.State.ExitCode}}'])).toBe('0');
   });
 });
-
-function runCoordinator(dataDir: string): { id: string; url: string } {
-  const id = docker([
-    'run',
-    '--detach',
-    '--read-only',
-    '--publish',
-    '127.0.0.1::8080',
-    '--volume',
-    `${dataDir}:/data`,
-    '--env',
-    'WORDCOUNT_STORE=file:///data/wordcount',
-    '--env',
-    'MAP_URL=http://map.invalid',
-    '--env',
-    'REDUCE_URL=http://reduce.invalid',
-    IMAGE,
-    'coordinator',
-  ]);
-  started.push(id);
-  const port = docker(['port', id, '8080/tcp']).split(':').at(-1);
-  return { id, url: `http://127.0.0.1:${port}` };
-}
