@@ -19,6 +19,8 @@ export interface S3StoreOptions {
   accessKey: string;
   secretKey: string;
   region?: string;
+  /** Longest wait for one store call, in ms; default 60 s. A store that hangs is then unavailable. */
+  timeoutMs?: number;
 }
 
 /** S3 error codes that mean the credentials or the policy are wrong. */
@@ -48,6 +50,7 @@ export class S3Store implements ObjectStore {
   readonly location: string;
   private readonly options: Minio.ClientOptions;
   private clientPromise: Promise<Minio.Client> | undefined;
+  private readonly timeoutMs: number;
 
   constructor(options: S3StoreOptions) {
     const url = new URL(options.endpoint);
@@ -55,6 +58,7 @@ export class S3Store implements ObjectStore {
     let port = Number(url.port);
     if (url.port === '') port = useSSL ? 443 : 80;
     this.location = `S3 endpoint ${url.origin}`;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
     this.options = {
       endPoint: url.hostname,
       port,
@@ -68,6 +72,28 @@ export class S3Store implements ObjectStore {
     };
   }
 
+  /**
+   * Waits for a store call at most `timeoutMs`. A call that times out is left to finish or
+   * fail on its own; its result is then ignored.
+   */
+  private async timed<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new StoreUnavailableError(this.location, {
+            cause: new Error(`no response within ${this.timeoutMs / 1000} s`),
+          }),
+        );
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Returns the MinIO client, loaded on first use because the module takes about 0.25 s to load. */
   private get client(): Promise<Minio.Client> {
     this.clientPromise ??= import('minio').then((minio) => new minio.Client(this.options));
@@ -78,7 +104,7 @@ export class S3Store implements ObjectStore {
     checkNames(bucket, key);
     const client = await this.client;
     try {
-      const stat = await client.statObject(bucket, key);
+      const stat = await this.timed(client.statObject(bucket, key));
       return { size: stat.size, etag: stat.etag, lastModified: stat.lastModified };
     } catch (error) {
       throw await this.translate(error, bucket, key);
@@ -89,7 +115,7 @@ export class S3Store implements ObjectStore {
     checkNames(bucket, key);
     const client = await this.client;
     try {
-      return await readAll(await client.getObject(bucket, key));
+      return await this.timed((async () => readAll(await client.getObject(bucket, key)))());
     } catch (error) {
       throw await this.translate(error, bucket, key);
     }
@@ -108,10 +134,20 @@ export class S3Store implements ObjectStore {
     const client = await this.client;
     try {
       // The response's ETag describes the same version as its bytes.
-      const response = (await client.getPartialObject(bucket, key, offset, length)) as Readable &
-        Partial<Pick<IncomingMessage, 'headers'>>;
-      const etag = String(response.headers?.etag ?? '').replace(/"/g, '');
-      const bytes = await readAll(response);
+      const { bytes, etag } = await this.timed(
+        (async () => {
+          const response = (await client.getPartialObject(
+            bucket,
+            key,
+            offset,
+            length,
+          )) as Readable & Partial<Pick<IncomingMessage, 'headers'>>;
+          return {
+            bytes: await readAll(response),
+            etag: String(response.headers?.etag ?? '').replace(/"/g, ''),
+          };
+        })(),
+      );
       if (bytes.length !== length) {
         throw new StoreUnavailableError(this.location, {
           cause: new Error(
@@ -138,12 +174,14 @@ export class S3Store implements ObjectStore {
     if (options.ifAbsent) headers['If-None-Match'] = '*';
     const client = await this.client;
     try {
-      await client.putObject(
-        bucket,
-        key,
-        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-        body.length,
-        headers,
+      await this.timed(
+        client.putObject(
+          bucket,
+          key,
+          Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+          body.length,
+          headers,
+        ),
       );
       return { created: true };
     } catch (error) {

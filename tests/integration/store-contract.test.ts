@@ -195,6 +195,26 @@ describe('S3 store failures', () => {
     );
   });
 
+  it('reports a store that stops responding as unavailable', async () => {
+    const store = new S3Store({
+      endpoint: minio.endpoint,
+      accessKey: minio.accessKey,
+      secretKey: minio.secretKey,
+      timeoutMs: 500,
+    });
+    await store.makeBucket('paused');
+    minio.pause();
+    try {
+      await expect(store.get('paused', 'k')).rejects.toThrow(StoreUnavailableError);
+      await expect(store.stat('paused', 'k')).rejects.toThrow(
+        /is unavailable: no response within 0\.5 s; retry later/,
+      );
+    } finally {
+      minio.resume();
+    }
+    await expect(store.get('paused', 'k')).rejects.toThrow(ObjectNotFoundError);
+  });
+
   it('reports an unreachable endpoint as unavailable', async () => {
     const store = new S3Store({ endpoint: 'http://127.0.0.1:9', accessKey: 'a', secretKey: 'b' });
 

@@ -20,6 +20,9 @@ export interface MinioServer {
   kill(): Promise<void>;
   /** Starts the server again on the same port and data folder. */
   restart(): Promise<void>;
+  /** Stops or continues the server process (SIGSTOP, SIGCONT): a store that hangs. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -83,6 +86,8 @@ export async function startMinio(): Promise<MinioServer> {
     secretKey,
     kill,
     restart: launch,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     stop: async () => {
       await kill();
       rmSync(dataDir, { recursive: true, force: true });
