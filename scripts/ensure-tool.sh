@@ -6,8 +6,9 @@
 # Usage: scripts/ensure-tool.sh minio|helm|kubeconform
 set -euo pipefail
 
-# MinIO's community edition is distributed as source only; this is its last commit on the
-# Go module proxy as of 2026-02-12 (MinIO tags releases as RELEASE.*, not semantic versions).
+# MinIO's community edition is distributed as source only. This is its last commit on the
+# Go module proxy as of 2026-02-12, as a pseudo-version, because MinIO tags releases as
+# RELEASE.* rather than semantic versions.
 MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 HELM_VERSION=v3.21.4

@@ -53,7 +53,7 @@ function moduleDir(module) {
   return info.Dir;
 }
 
-/** The kubeconform file name: lowercase kind, then -group (its first label) and -version. */
+/** Returns the kubeconform file name: lowercase kind, then -group (its first label) and -version. */
 function schemaName(kind, group, version) {
   const groupLabel = group === '' ? '' : `-${group.split('.')[0].toLowerCase()}`;
   return `${kind.toLowerCase()}${groupLabel}-${version.toLowerCase()}.json`;
@@ -74,7 +74,7 @@ function writeKubernetesSchemas(dir, out) {
   }
 }
 
-/** Resolves every $ref into the schema, so each file stands alone; makes objects strict. */
+/** Resolves every $ref into the schema, so that each file is complete on its own, and makes objects strict. */
 function inline(schema, definitions, seen) {
   if (Array.isArray(schema)) return schema.map((item) => inline(item, definitions, seen));
   if (schema === null || typeof schema !== 'object') return schema;

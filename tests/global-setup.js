@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 
 /**
- * Builds dist/ once before the tests, so the command tests run the current sources, builds
- * the pinned MinIO, Helm and kubeconform when they are missing, and makes the Kubernetes and
- * Knative schemas (a few minutes, once per machine), because that work inside a test would
- * run into the test's timeout.
+ * Builds dist/ once before the tests, so the command tests run the current sources. Also
+ * builds the pinned MinIO, Helm and kubeconform when they are missing and makes the
+ * Kubernetes and Knative schemas (a few minutes, once per machine), because that work inside
+ * a test would run into the test's timeout.
  */
 export default function globalSetup() {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -1,4 +1,5 @@
 import { countRange } from '../../functions/counting/count-range.js';
+import { compareCodePoints } from '../../functions/counting/order.js';
 import { addTableTo, mergeCounts } from '../../functions/counting/normalize.js';
 import { planRanges } from '../../functions/counting/ranges.js';
 import { MemorySource } from './memory-source.js';
@@ -29,5 +30,5 @@ export async function countByRanges(
 
 /** Returns the map's entries sorted by word, for equality checks with readable diffs. */
 export function entries(counts: Map<string, number>): [string, number][] {
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...counts].sort(([a], [b]) => compareCodePoints(a, b));
 }

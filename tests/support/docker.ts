@@ -15,7 +15,7 @@ const BASE_IMAGE_SCRIPT = fileURLToPath(
   new URL('../../scripts/build-base-image.sh', import.meta.url),
 );
 
-/** Whether a Docker engine answers. */
+/** Returns true when a Docker engine responds. */
 export function dockerAvailable(): boolean {
   return spawnSync(DOCKER, ['info'], { stdio: 'ignore' }).status === 0;
 }

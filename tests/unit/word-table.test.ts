@@ -8,14 +8,14 @@ import {
 
 const encoder = new TextEncoder();
 
-/** The FNV-1a hash from the standard basis, as partitions use it. */
+/** Returns the FNV-1a hash from the standard basis, as partitions use it. */
 function fnv(word: string): number {
   let value = FNV_OFFSET_BASIS;
   for (const byte of encoder.encode(word)) value = hashByte(value, byte);
   return value;
 }
 
-/** The table hash, as the scanner computes it. */
+/** Returns the table hash, as the scanner computes it. */
 function tableHash(word: string): number {
   let value = HASH_SEED;
   for (const byte of encoder.encode(word)) value = hashKeyByte(value, byte);
