@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
  * a test would run into the test's timeout.
  */
 export default function globalSetup() {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   for (const tool of ['minio', 'helm', 'kubeconform']) {
     execFileSync('scripts/ensure-tool.sh', [tool], { stdio: ['ignore', 'ignore', 'inherit'] });
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MAX_WORD_BYTES } from '../../functions/counting/limits.js';
+import { PACKAGE_ROOT } from '../../functions/lib/package-root.js';
 import { CLI, TEST_CACHE, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wordcount-cli-'));
@@ -211,6 +212,17 @@ describe('wordcount command', () => {
     const { stderr } = await runCli([path, '--in-process']);
 
     expect(stderr).toMatch(/: 3 bytes in 1 range, 1 word, 1 distinct, /);
+  });
+
+  it('runs as npx wordcount from the repository', () => {
+    const result = spawnSync('npx', ['--no-install', 'wordcount', '--version'], {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(result.status).toBe(0);
   });
 
   it('prints help', async () => {
