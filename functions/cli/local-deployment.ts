@@ -21,8 +21,8 @@ export interface LocalDeploymentOptions {
   /** Coordinator port; 0 picks a free one. */
   port: number;
   /**
-   * Where the functions' JSON logs go: this process's output, or a file (replaced). A file
-   * never breaks like a pipe when this process ends first.
+   * Destination of the functions' JSON logs: this process's output, or a file (replaced). A
+   * file never breaks like a pipe when this process ends first.
    */
   logs: 'inherit' | { file: string };
   /** Called when a function exits on its own after it started. */

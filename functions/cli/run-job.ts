@@ -31,9 +31,9 @@ const RETRYABLE_CODES = new Set([
 const MAX_ADVANCE_RETRIES = 5;
 
 /**
- * Submits the job, then advances it until it is done or failed. An advance request that
- * fails with a retryable error is sent again after a backoff, up to 5 times in a row, because
- * the job keeps its progress in the store; `onRetry` hears of each retry.
+ * Submits the job, then advances it until it is done or failed. The job keeps its progress in
+ * the store, so an advance request that fails with a retryable error is sent again after a
+ * backoff, up to 5 times in a row. `onRetry` is called before each retry.
  */
 export async function runJob(
   client: CoordinatorClient,

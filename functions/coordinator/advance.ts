@@ -15,6 +15,9 @@ import { JobFatalError } from './run-task.js';
 import type { StageContext } from './stage-context.js';
 import { readStatus } from './status.js';
 
+// NOTE: two requests that advance the same job at once both call its missing tasks. The
+// results stay exact, because outputs are idempotent, but the work is done twice: no lease
+// keeps a second coordinator instance out yet.
 export async function advanceJob(
   context: StageContext,
   jobId: string,

@@ -129,13 +129,13 @@ function requestDeadline(request: Request, config: CoordinatorConfig): Deadline 
   let seconds = config.timeoutSeconds - COORDINATOR_RESERVE_SECONDS;
   const budget = request.query.budget;
   if (budget !== undefined) {
-    const asked = Number(budget);
-    if (typeof budget !== 'string' || !Number.isFinite(asked) || asked <= 0) {
+    const requested = Number(budget);
+    if (typeof budget !== 'string' || !Number.isFinite(requested) || requested <= 0) {
       throw new InvalidRequestError(
         `invalid budget ${JSON.stringify(budget)}: expected seconds above 0`,
       );
     }
-    seconds = Math.min(seconds, asked);
+    seconds = Math.min(seconds, requested);
   }
   return new Deadline(Date.now() + seconds * 1000);
 }

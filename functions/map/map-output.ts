@@ -62,10 +62,10 @@ export function decodePartitionBlock(
   expectedCrc32: number,
   source: string,
 ): WordCount[] {
-  const what = `partition ${partition} of ${source}`;
+  const location = `partition ${partition} of ${source}`;
   if (crc32(block) !== expectedCrc32) {
     throw new CorruptObjectError(
-      `${what} fails its CRC-32 check; the map output was changed or damaged`,
+      `${location} fails its CRC-32 check; the map output was changed or damaged`,
     );
   }
   if (block.length === 0) return [];
@@ -74,10 +74,10 @@ export function decodePartitionBlock(
     if (message.partition !== partition) {
       throw new MessageFormatError(`block is labeled partition ${message.partition}`);
     }
-    return decodeWordBlock(message, what);
+    return decodeWordBlock(message, location);
   } catch (error) {
     if (error instanceof MessageFormatError)
-      throw new CorruptObjectError(`${what} is invalid: ${error.message}`, { cause: error });
+      throw new CorruptObjectError(`${location} is invalid: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -19,7 +19,7 @@ export interface S3StoreOptions {
   accessKey: string;
   secretKey: string;
   region?: string;
-  /** Longest wait for one store call, in ms; default 60 s. A store that hangs is then unavailable. */
+  /** Maximum wait for one store call, in ms; default 60 s. A store that hangs is then unavailable. */
   timeoutMs?: number;
 }
 
