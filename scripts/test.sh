@@ -36,7 +36,9 @@ if ! /usr/bin/docker info >/dev/null 2>&1; then
   /usr/bin/docker info >/dev/null 2>&1 || { echo "test.sh: dockerd did not start; see $log" >&2; exit 1; }
 fi
 
-scripts/ensure-tool.sh minio >/dev/null
+for tool in minio helm kubeconform; do
+  scripts/ensure-tool.sh "$tool" >/dev/null
+done
 DOCKER=/usr/bin/docker scripts/build-base-image.sh
 npm ci --no-audit --no-fund
 npm test

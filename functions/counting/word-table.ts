@@ -22,8 +22,8 @@ const random = randomBytes(8);
  * Start and multiplier of the table hash, which has FNV-1a's shape (xor a byte, then
  * multiply) but a random start and a random odd multiplier per process. FNV-1a collisions
  * can be computed in advance, and an input made of them would put every word on one probe
- * chain and make counting quadratic; with random parameters they cannot. Only in-memory
- * tables use this hash: nothing stored depends on it.
+ * chain and make counting quadratic. Random parameters make such inputs impossible to
+ * prepare. Only in-memory tables use this hash, so nothing stored depends on it.
  */
 export const HASH_SEED = random.readInt32LE(0);
 const HASH_MULTIPLIER = random.readInt32LE(4) | 0x01000001;

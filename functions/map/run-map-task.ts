@@ -46,7 +46,7 @@ export async function runMapTask(
   }
 
   // NOTE: a task that counts slower than its plan is not yet stopped and handed over to a
-  // continuation; the platform's timeout ends it and the coordinator retries it.
+  // continuation. The platform's timeout ends it, and the coordinator retries it.
   const startedMs = Date.now();
   const started = performance.now();
   const source = new StoreSource(store, task.input);
