@@ -113,7 +113,7 @@ export async function startLocalDeployment(
   }
 }
 
-function functionEnv(options: LocalDeploymentOptions): NodeJS.ProcessEnv {
+export function functionEnv(options: LocalDeploymentOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,

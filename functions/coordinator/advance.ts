@@ -5,7 +5,7 @@
  */
 import { JobNotFoundError } from '../lib/errors.js';
 import type { JobStatus } from '../state/messages.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../lib/deadline.js';
 import { finalizeJob } from './finalize.js';
 import { runMapStage } from './map-stage.js';
 import { foldRates, readRates, writeRates } from './rates.js';

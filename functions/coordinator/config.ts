@@ -4,6 +4,7 @@ import { readList, readNumber, readString, type Env } from '../lib/env.js';
 import { UsageError } from '../lib/errors.js';
 import { SAFE_SIZE_DEFAULTS } from '../counting/safe-size.js';
 import { MAX_PARTITIONS } from '../state/partition.js';
+import { callMs } from './call-time.js';
 
 export interface CoordinatorConfig extends FunctionConfig {
   inputBuckets: string[];
@@ -52,12 +53,7 @@ export function readCoordinatorConfig(env: Env): CoordinatorConfig {
       { min: 1, max: 86_400 },
     ),
     pathTimeoutSeconds: pathTimeout === 0 ? undefined : pathTimeout,
-    reserveSeconds: readNumber(
-      env,
-      'SAFE_SIZE_RESERVE_SECONDS',
-      SAFE_SIZE_DEFAULTS.reserveSeconds,
-      { min: 0, max: 86_400 },
-    ),
+    reserveSeconds: 0,
     safetyFactor: readNumber(env, 'SAFE_SIZE_FACTOR', SAFE_SIZE_DEFAULTS.safetyFactor, {
       min: 0.01,
       max: 1,
@@ -78,11 +74,27 @@ export function readCoordinatorConfig(env: Env): CoordinatorConfig {
     retryBaseMs: readNumber(env, 'RETRY_BASE_MS', 200, { min: 0, max: 600_000 }),
   };
 
+  // The reserve defaults to 10 s, but to at most a fifth of the map call's smallest timeout.
+  const mapPathSeconds = Math.min(config.mapTimeoutSeconds, config.pathTimeoutSeconds ?? Infinity);
+  config.reserveSeconds = readNumber(
+    env,
+    'SAFE_SIZE_RESERVE_SECONDS',
+    Math.min(SAFE_SIZE_DEFAULTS.reserveSeconds, mapPathSeconds / 5),
+    { min: 0, max: 86_400 },
+  );
+  if (config.reserveSeconds >= mapPathSeconds) {
+    throw new UsageError(
+      `SAFE_SIZE_RESERVE_SECONDS=${config.reserveSeconds} leaves no time to count within the map ` +
+        `call's timeout of ${mapPathSeconds} s; set it below that, for example to ${mapPathSeconds / 5}`,
+    );
+  }
+
   const longestCall = Math.max(config.mapTimeoutSeconds, config.reduceTimeoutSeconds);
-  if (config.timeoutSeconds < longestCall + COORDINATOR_RESERVE_SECONDS * 2) {
+  const needed = callMs(longestCall) / 1000 + COORDINATOR_RESERVE_SECONDS;
+  if (config.timeoutSeconds < needed) {
     throw new UsageError(
       `FUNCTION_TIMEOUT_SECONDS=${config.timeoutSeconds} of the coordinator leaves no room for a map or reduce call ` +
-        `of up to ${longestCall} s; set it to at least ${longestCall + COORDINATOR_RESERVE_SECONDS * 2}`,
+        `of up to ${longestCall} s plus its margin; set it to at least ${Math.ceil(needed)}`,
     );
   }
   return config;

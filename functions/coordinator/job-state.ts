@@ -6,7 +6,7 @@
  */
 import { CorruptObjectError } from '../lib/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { keys, receiptNumber } from '../state/keys.js';
+import { checkpointPosition, keys, receiptNumber } from '../state/keys.js';
 import type {
   JobFailure,
   JobRecord,
@@ -15,6 +15,7 @@ import type {
   MapReceipt,
   MessageName,
   Messages,
+  ObjectRef,
   ReducePlan,
   ReduceReceipt,
 } from '../state/messages.js';
@@ -74,6 +75,25 @@ export class JobState {
       }
     }
     return receipts;
+  }
+
+  /**
+   * Returns the furthest checkpoint of each chunk that has one: where a map task that handed
+   * over, possibly under an earlier coordinator request, continues.
+   */
+  async latestCheckpoints(jobId: string): Promise<Map<number, ObjectRef>> {
+    const furthest = new Map<number, { offset: number; key: string }>();
+    for await (const item of this.store.list(this.bucket, keys.checkpointPrefix(jobId))) {
+      const position = checkpointPosition(item.key);
+      if (position === undefined) continue;
+      const known = furthest.get(position.chunk);
+      if (known === undefined || position.offset > known.offset)
+        furthest.set(position.chunk, { offset: position.offset, key: item.key });
+    }
+    const refs = new Map<number, ObjectRef>();
+    for (const [chunk, { key }] of furthest)
+      refs.set(chunk, { bucket: this.bucket, key, etag: '', size: 0 });
+    return refs;
   }
 
   /** Returns the committed reduce receipts of the plan's groups, by task. */

@@ -2,7 +2,7 @@
 import { forEachConcurrent } from '../lib/concurrency.js';
 import type { ReducePlan, ReduceReceipt } from '../state/messages.js';
 import { callMs } from './call-time.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../lib/deadline.js';
 import { reduceTask } from './reduce-plan.js';
 import { runTask } from './run-task.js';
 import type { StageContext } from './stage-context.js';

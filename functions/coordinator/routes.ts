@@ -18,7 +18,7 @@ import { Phase, type JobStatus } from '../state/messages.js';
 import { validateJobId } from '../state/validate.js';
 import { advanceJob } from './advance.js';
 import { COORDINATOR_RESERVE_SECONDS, type CoordinatorConfig } from './config.js';
-import { Deadline } from './deadline.js';
+import { Deadline } from '../lib/deadline.js';
 import type { FunctionClient } from './function-client.js';
 import type { JobState } from './job-state.js';
 import type { RetryPolicy } from './run-task.js';

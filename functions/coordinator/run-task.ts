@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { TaskFailedError, WordcountError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../lib/deadline.js';
 import { TaskCallError } from './function-client.js';
 
 export interface RetryPolicy {

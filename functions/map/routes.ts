@@ -14,7 +14,7 @@ export function mapRoutes(context: MapContext): Router {
       attempt: task.attempt,
     });
 
-    const receipt = await runMapTask(task, context, response.locals.log);
+    const receipt = await runMapTask(task, context, response.locals.arrivedMs, response.locals.log);
     sendMessage(request, response, 'MapReceipt', receipt);
   });
   return router;

@@ -1,16 +1,21 @@
-/** The map task: count one range of the input, write the partitioned output, commit it with a receipt. */
-import { performance } from 'node:perf_hooks';
-
+/**
+ * The map task: count one range of the input, write the partitioned output, commit it with a
+ * receipt. An invocation that would not finish before its deadline stores a checkpoint
+ * instead and returns a continuation, which the coordinator hands to another invocation.
+ */
 import { CountMap } from '../counting/count-map.js';
-import { countRange } from '../counting/count-range.js';
 import { addTableTo } from '../counting/normalize.js';
+import { Deadline } from '../lib/deadline.js';
+import { NoTimeLeftError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { INSTANCE_ID } from '../lib/log.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { MapReceipt, MapTask } from '../state/messages.js';
+import type { MapReceipt, MapTask, ObjectRef } from '../state/messages.js';
 import { readStored, writeOnce } from '../state/stored.js';
 import { checkMapTaskAgainstPlan } from '../state/plan-check.js';
 import { validateMapTask, type TaskLimits } from '../state/validate.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { countInSteps, type SteppedCount } from './count-in-steps.js';
 import { encodeMapOutput } from './map-output.js';
 import { StoreSource } from './store-source.js';
 
@@ -20,6 +25,12 @@ const MAP_WINDOW_BYTES = 8 * 1024 * 1024;
 export interface MapContext {
   store: ObjectStore;
   limits: TaskLimits;
+  /** The function's timeout, counted from the request's arrival. */
+  timeoutSeconds: number;
+  /** Seconds kept free before the timeout to store a checkpoint and respond. */
+  reserveSeconds: number;
+  /** Test only: the most bytes per second this instance counts. */
+  testMaxBytesPerSecond?: number;
 }
 
 /**
@@ -30,6 +41,7 @@ export interface MapContext {
 export async function runMapTask(
   task: MapTask,
   context: MapContext,
+  arrivedMs: number,
   log: Logger,
 ): Promise<MapReceipt> {
   validateMapTask(task, context.limits);
@@ -45,15 +57,45 @@ export async function runMapTask(
     return committed;
   }
 
-  // NOTE: a task that counts slower than its plan is not yet stopped and handed over to a
-  // continuation. The platform's timeout ends it, and the coordinator retries it.
+  const deadline = new Deadline(
+    arrivedMs + (context.timeoutSeconds - context.reserveSeconds) * 1000,
+  );
+  const resumed = task.checkpoint === undefined ? undefined : await readCheckpoint(store, task);
+  const from = resumed?.checkpoint.nextOffset ?? task.range.start;
+  const earlierSeconds = resumed?.checkpoint.durationSeconds ?? 0;
   const startedMs = Date.now();
-  const started = performance.now();
   const source = new StoreSource(store, task.input);
-  const table = await countRange(source, task.range, { windowBytes: MAP_WINDOW_BYTES });
-  const counts = addTableTo(new CountMap(), table);
-  const output = encodeMapOutput(counts, task.partitions);
+  const counted = await countInSteps(source, task.range, from, deadline, {
+    windowBytes: MAP_WINDOW_BYTES,
+    knownBytesPerSecond:
+      earlierSeconds > 0 ? (from - task.range.start) / earlierSeconds : undefined,
+    maxBytesPerSecond: context.testMaxBytesPerSecond,
+  });
+  if (counted.next === from) {
+    throw new NoTimeLeftError(task.chunk, context.timeoutSeconds, context.reserveSeconds);
+  }
+  const counts = addTableTo(resumed?.counts ?? new CountMap(), counted.table);
+  const words = (resumed?.checkpoint.words ?? 0) + counted.table.total;
+  const durationSeconds = earlierSeconds + counted.elapsedMs / 1000;
+  const handovers = resumed?.checkpoint.handovers ?? 0;
 
+  if (counted.next < task.range.end) {
+    const checkpoint = await writeCheckpoint(store, context.limits.stateBucket, {
+      task,
+      nextOffset: counted.next,
+      counts,
+      words,
+      handovers: handovers + 1,
+      durationSeconds,
+    });
+    log.info(
+      { from, next: counted.next, end: task.range.end, seconds: counted.elapsedMs / 1000 },
+      'map task handed over: the rest would not end before the deadline',
+    );
+    return continuation(task, counted, from, checkpoint, handovers + 1, startedMs);
+  }
+
+  const output = encodeMapOutput(counts, task.partitions);
   // A duplicate that committed meanwhile keeps its output: return its receipt instead.
   const committedMeanwhile = await readStored(
     store,
@@ -64,7 +106,6 @@ export async function runMapTask(
   if (committedMeanwhile !== undefined) return committedMeanwhile;
   await store.put(task.output.bucket, task.output.key, output.bytes);
 
-  const durationSeconds = (performance.now() - started) / 1000;
   const bytes = task.range.end - task.range.start;
   const receipt: MapReceipt = {
     jobId: task.jobId,
@@ -73,7 +114,7 @@ export async function runMapTask(
     instanceId: INSTANCE_ID,
     bytes,
     bytesRead: source.bytesRead,
-    words: table.total,
+    words,
     distinctWords: counts.size,
     startedMs,
     durationSeconds,
@@ -84,6 +125,7 @@ export async function runMapTask(
     complete: true,
     nextOffset: task.range.end,
     checkpoint: undefined,
+    handovers,
   };
 
   const { value, created } = await writeOnce(
@@ -96,12 +138,48 @@ export async function runMapTask(
   log.info(
     {
       bytes,
-      words: receipt.words,
+      words,
       distinct: receipt.distinctWords,
       seconds: durationSeconds,
+      handovers,
       committed: created,
     },
     created ? 'map task committed' : 'map task duplicated a committed one',
   );
   return value;
+}
+
+/**
+ * The response of an invocation that stopped early: not committed, it tells the coordinator
+ * where counting stopped and which checkpoint continues it. Its rate is this invocation's.
+ */
+function continuation(
+  task: MapTask,
+  counted: SteppedCount,
+  from: number,
+  checkpoint: ObjectRef,
+  handovers: number,
+  startedMs: number,
+): MapReceipt {
+  const seconds = counted.elapsedMs / 1000;
+  return {
+    jobId: task.jobId,
+    chunk: task.chunk,
+    attempt: task.attempt,
+    instanceId: INSTANCE_ID,
+    bytes: counted.next - from,
+    bytesRead: 0,
+    words: counted.table.total,
+    distinctWords: 0,
+    startedMs,
+    durationSeconds: seconds,
+    bytesPerSecond: (counted.next - from) / Math.max(seconds, 1e-6),
+    output: { bucket: '', key: '', etag: '', size: 0 },
+    partitionEnds: [],
+    partitionCrc32: [],
+    complete: false,
+    nextOffset: counted.next,
+    checkpoint,
+    handovers,
+  };
 }

@@ -1,10 +1,23 @@
 /** Entry point of the reduce function. */
+import { readNumber } from '../lib/env.js';
 import { runFunction } from '../lib/function-main.js';
 
-await runFunction('reduce', 300, async (config) => {
+await runFunction('reduce', 300, async (config, logger) => {
   const { reduceRoutes } = await import('./routes.js');
+  // Test only: fault-injection tests kill an instance between its output and its receipt.
+  const testCommitDelayMs = readNumber(process.env, 'TEST_REDUCE_COMMIT_DELAY_MS', 0, {
+    min: 0,
+    max: 600_000,
+  });
+  if (testCommitDelayMs > 0) {
+    logger.warn(
+      { testCommitDelayMs },
+      'TEST_REDUCE_COMMIT_DELAY_MS delays every reduce commit on purpose; unset it outside tests',
+    );
+  }
   return reduceRoutes({
     store: config.state.store,
     limits: { stateBucket: config.state.bucket, inputBuckets: [config.state.bucket] },
+    testCommitDelayMs: testCommitDelayMs > 0 ? testCommitDelayMs : undefined,
   });
 });

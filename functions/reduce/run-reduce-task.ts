@@ -1,5 +1,6 @@
 /** The reduce task: merge some partitions of every committed map output and commit the sum. */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { CountMap } from '../counting/count-map.js';
 import { sortWordCounts } from '../counting/order.js';
@@ -27,6 +28,11 @@ const READ_CONCURRENCY = 8;
 export interface ReduceContext {
   store: ObjectStore;
   limits: TaskLimits;
+  /**
+   * Test only: waits this long between writing the output and committing it, the moment
+   * at which a killed instance leaves an uncommitted output behind.
+   */
+  testCommitDelayMs?: number;
 }
 
 /**
@@ -70,6 +76,8 @@ export async function runReduceTask(
   });
   const outputBytes = encodeMessage('WordBlock', block);
   await store.put(task.output.bucket, task.output.key, outputBytes);
+
+  if (context.testCommitDelayMs !== undefined) await sleep(context.testCommitDelayMs);
 
   const durationSeconds = (performance.now() - started) / 1000;
   const receipt: ReduceReceipt = {

@@ -22,6 +22,7 @@ export const keys = {
   mapOutput: (jobId: string, chunk: number): string => `jobs/${jobId}/map/${pad(chunk, 6)}.out`,
   mapReceipt: (jobId: string, chunk: number): string =>
     `jobs/${jobId}/map/${pad(chunk, 6)}.receipt`,
+  checkpointPrefix: (jobId: string): string => `jobs/${jobId}/checkpoint/`,
   checkpoint: (jobId: string, chunk: number, offset: number): string =>
     `jobs/${jobId}/checkpoint/${pad(chunk, 6)}-${offset}.pb`,
   reducePlan: (jobId: string): string => `jobs/${jobId}/reduce-plan.pb`,
@@ -42,6 +43,12 @@ export const keys = {
 export function receiptNumber(key: string): number | undefined {
   const match = /\/(\d+)\.receipt$/.exec(key);
   return match === null ? undefined : Number(match[1]);
+}
+
+/** Returns the chunk and offset of a checkpoint key, or undefined for other keys. */
+export function checkpointPosition(key: string): { chunk: number; offset: number } | undefined {
+  const match = /\/checkpoint\/(\d+)-(\d+)\.pb$/.exec(key);
+  return match === null ? undefined : { chunk: Number(match[1]), offset: Number(match[2]) };
 }
 
 /** Job ids: lowercase letters, digits, dots, hyphens and underscores, 1 to 128, safe in keys and URLs. */

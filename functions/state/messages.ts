@@ -96,6 +96,7 @@ export interface MapReceipt {
   complete: boolean;
   nextOffset: number;
   checkpoint?: ObjectRef;
+  handovers: number;
 }
 
 export interface Checkpoint {
@@ -203,6 +204,7 @@ export interface JobStatus {
   result?: ObjectRef;
   resultTsv?: ObjectRef;
   createdMs: number;
+  handovers: number;
 }
 
 export interface RateEstimate {

@@ -25,6 +25,7 @@ const receipt = (words: number): MapReceipt => ({
   complete: true,
   nextOffset: 2 ** 40,
   checkpoint: undefined,
+  handovers: 2,
 });
 
 describe('message codec', () => {
@@ -59,10 +60,11 @@ describe('message codec', () => {
     );
   });
 
-  it('rejects truncated protobuf', () => {
+  it('rejects protobuf truncated inside a field', () => {
     const bytes = encodeMessage('MapReceipt', receipt(5));
 
-    expect(() => decodeMessage('MapReceipt', bytes.subarray(0, bytes.length - 3))).toThrow(
+    // The last 3 bytes are the whole handovers field; the 4th cuts next_offset's varint.
+    expect(() => decodeMessage('MapReceipt', bytes.subarray(0, bytes.length - 4))).toThrow(
       /invalid MapReceipt protobuf/,
     );
   });

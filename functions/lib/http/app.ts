@@ -29,6 +29,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     /** Request-scoped logger; handlers add job, chunk and attempt ids to it. */
     log: Logger;
+    /** When the request arrived (Date.now()): a function's timeout counts from here. */
+    arrivedMs: number;
   }
 }
 
@@ -62,6 +64,7 @@ export function createApp(options: AppOptions): Express {
 function requestLog(logger: Logger): RequestHandler {
   return (request, response, next) => {
     const started = performance.now();
+    response.locals.arrivedMs = Date.now();
     response.locals.log = logger.child({ method: request.method, path: request.path });
     response.on('finish', () => {
       const log = response.locals.log;

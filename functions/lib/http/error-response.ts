@@ -34,6 +34,7 @@ export const ERROR_MAPPINGS: Readonly<Record<string, ErrorMapping>> = {
   TASK_FAILED: { status: 502, retryable: true },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   DRAINING: { status: 503, retryable: true },
+  NO_TIME_LEFT: { status: 503, retryable: true },
 };
 
 export interface ErrorBody {

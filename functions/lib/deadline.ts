@@ -1,4 +1,7 @@
-/** The time a coordinator request may use, so that every call it starts ends inside it. */
+/**
+ * The time a request may use: a coordinator request, so that every call it starts ends inside
+ * it, or a map or reduce invocation, so that it stops and hands over before its timeout.
+ */
 export class Deadline {
   constructor(readonly endMs: number) {}
 

@@ -1,0 +1,77 @@
+/**
+ * Counting a range in steps inside an invocation's deadline. After each step the measured
+ * rate predicts how long the next one takes; when it would end past the deadline, counting
+ * stops there, and the caller hands the rest over. Steps are ranges of their own, so the
+ * ownership rule makes their counts add up to those of the whole range.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { countRange, type ByteSource } from '../counting/count-range.js';
+import type { ByteRange } from '../counting/ranges.js';
+import { WordTable } from '../counting/word-table.js';
+import type { Deadline } from '../lib/deadline.js';
+
+/** First step when no rate is known yet: 256 KiB, short even for a slow instance. */
+const FIRST_STEP_BYTES = 256 * 1024;
+const MIN_STEP_BYTES = 64 * 1024;
+const MAX_STEP_BYTES = 8 * 1024 * 1024;
+/** A step takes about this long at the measured rate, so a stop comes at most this late. */
+const STEP_TARGET_MS = 500;
+/** A step starts only when 1.5 times its predicted duration fits: rates vary between steps. */
+const STEP_MARGIN = 1.5;
+
+export interface CountInStepsOptions {
+  /** Bytes per ranged read inside a step. */
+  windowBytes: number;
+  /** Rate of earlier invocations of the task, bytes per second, for the first step's size. */
+  knownBytesPerSecond?: number;
+  /** Test only: never count faster than this, to make an instance slow on purpose. */
+  maxBytesPerSecond?: number;
+}
+
+export interface SteppedCount {
+  table: WordTable;
+  /** Where counting stopped: the range's end when it finished. */
+  next: number;
+  /** Milliseconds spent counting. */
+  elapsedMs: number;
+}
+
+/** Counts the words that start in `[from, range.end)` while the deadline allows. */
+export async function countInSteps(
+  source: ByteSource,
+  range: ByteRange,
+  from: number,
+  deadline: Deadline,
+  options: CountInStepsOptions,
+): Promise<SteppedCount> {
+  const table = new WordTable();
+  const started = Date.now();
+  let rate = options.knownBytesPerSecond;
+  let next = from;
+
+  while (next < range.end) {
+    const step = Math.min(range.end - next, stepBytes(rate));
+    if (rate !== undefined && !deadline.allows(((step / rate) * 1000 * STEP_MARGIN) | 0)) break;
+    if (rate === undefined && deadline.remainingMs() <= 0) break;
+
+    await countRange(
+      source,
+      { start: next, end: next + step },
+      { table, windowBytes: options.windowBytes },
+    );
+    next += step;
+    if (options.maxBytesPerSecond !== undefined) {
+      const earliestMs = started + ((next - from) / options.maxBytesPerSecond) * 1000;
+      if (earliestMs > Date.now()) await sleep(earliestMs - Date.now());
+    }
+    rate = (next - from) / (Math.max(Date.now() - started, 1) / 1000);
+  }
+  return { table, next, elapsedMs: Date.now() - started };
+}
+
+function stepBytes(rate: number | undefined): number {
+  if (rate === undefined) return FIRST_STEP_BYTES;
+  const target = Math.floor((rate * STEP_TARGET_MS) / 1000);
+  return Math.min(MAX_STEP_BYTES, Math.max(MIN_STEP_BYTES, target));
+}
