@@ -1,21 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseAllDocuments } from 'yaml';
 
 import { PACKAGE_ROOT } from '../../functions/lib/package-root.js';
+import { manifests, type Manifest } from '../support/kube-manifests.js';
+import { ensureTool, kubeconform } from '../support/kube-tools.js';
 
 const CHART = join(PACKAGE_ROOT, 'charts', 'wordcount');
-const tool = (name: string): string =>
-  execFileSync(join(PACKAGE_ROOT, 'scripts', 'ensure-tool.sh'), [name], {
-    encoding: 'utf8',
-  }).trim();
-const helm = tool('helm');
-const kubeconform = tool('kubeconform');
-const schemas = execFileSync('node', [join(PACKAGE_ROOT, 'scripts', 'make-kube-schemas.mjs')], {
-  encoding: 'utf8',
-}).trim();
+const helm = ensureTool('helm');
 const variants = readdirSync(join(CHART, 'ci')).filter((file) => file.endsWith('.yaml'));
 
 function template(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -23,19 +17,6 @@ function template(args: string[]): { status: number | null; stdout: string; stde
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface Manifest {
-  kind: string;
-  apiVersion: string;
-  metadata: { name: string; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-}
-
-function manifests(yamlText: string): Manifest[] {
-  return parseAllDocuments(yamlText)
-    .map((document) => document.toJS() as Manifest | null)
-    .filter((manifest): manifest is Manifest => manifest !== null);
 }
 
 describe('Helm chart', () => {
@@ -53,17 +34,7 @@ describe('Helm chart', () => {
     expect(rendered.stderr).toBe('');
     expect(rendered.status).toBe(0);
 
-    const result = spawnSync(
-      kubeconform,
-      [
-        '-strict',
-        '-summary',
-        '-schema-location',
-        `${schemas}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
-        '-',
-      ],
-      { input: rendered.stdout, encoding: 'utf8' },
-    );
+    const result = kubeconform({ yaml: rendered.stdout });
     expect(result.stdout).toMatch(/Invalid: 0, Errors: 0, Skipped: 0/);
     expect(result.status).toBe(0);
   });

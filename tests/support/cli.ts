@@ -25,8 +25,18 @@ export function runCli(
   env: NodeJS.ProcessEnv = {},
   cwd?: string,
 ): Promise<CliResult> {
+  return runNodeScript(CLI, args, env, cwd);
+}
+
+/** Runs a built script, such as the image's entry point, with Node.js and collects its output. */
+export function runNodeScript(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd,
       env: { ...process.env, XDG_CACHE_HOME: TEST_CACHE, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
