@@ -12,6 +12,8 @@ export const USAGE = `Usage:
                                     count an object through a running coordinator
   wordcount upload FILE s3://BUCKET/KEY
                                     store a local file in S3 or MinIO, creating the bucket
+  wordcount cleanup --coordinator URL [--retention SECS]
+                                    remove what ended and abandoned jobs no longer need
 
 A file named like a subcommand is passed as ./plan.
 
@@ -37,6 +39,8 @@ Options:
   --coordinator URL         submit: coordinator URL (default $WORDCOUNT_COORDINATOR_URL)
   --wait                    submit: advance the job until it ends and print the result
   --job-id ID               submit: choose the job id; resubmitting it continues the job
+  --retention SECS          cleanup: keep the objects of jobs that ended less than SECS ago
+                            (default: the coordinator's CLEANUP_RETENTION_SECONDS)
   -h, --help                print this help
   -V, --version             print the version
 
@@ -79,6 +83,12 @@ export interface ServeCommand extends StoreOptions, JobSettings {
   port: number;
 }
 
+export interface CleanupCommand {
+  kind: 'cleanup';
+  coordinator: string;
+  retentionSeconds?: number;
+}
+
 export interface SubmitCommand extends JobSettings, OutputOptions {
   kind: 'submit';
   bucket: string;
@@ -101,6 +111,7 @@ export type Command =
   | PlanCommand
   | ServeCommand
   | SubmitCommand
+  | CleanupCommand
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -121,6 +132,7 @@ const OPTIONS = {
   coordinator: { type: 'string' },
   wait: { type: 'boolean', default: false },
   'job-id': { type: 'string' },
+  retention: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'V', default: false },
 } as const;
@@ -166,6 +178,7 @@ const ACCEPTED: Record<string, readonly string[]> = {
     'port',
   ],
   upload: ['endpoint', 'access-key', 'secret-key', 'region'],
+  cleanup: ['coordinator', 'retention'],
   submit: [
     'top',
     'json',
@@ -200,7 +213,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const subcommand = ['plan', 'serve', 'submit', 'upload'].includes(positionals[0] ?? '')
+  const subcommand = ['plan', 'serve', 'submit', 'upload', 'cleanup'].includes(positionals[0] ?? '')
     ? positionals[0]
     : 'count';
   const operands = subcommand === 'count' ? positionals : positionals.slice(1);
@@ -249,6 +262,14 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
       const { bucket, key } = objectLocation(operands[1]);
       return { kind: 'upload', file: operands[0], bucket, key, ...storeOptions(values) };
     }
+    case 'cleanup':
+      if (operands.length > 0)
+        throw new UsageError(`wordcount cleanup takes no operands, got ${operands.join(' ')}`);
+      return {
+        kind: 'cleanup',
+        coordinator: coordinatorUrl(values, env),
+        retentionSeconds: integer(values.retention, '--retention', 0, 10 * 365 * 86_400),
+      };
     default:
       return submitCommand(values, oneOperand(operands, 's3://BUCKET/KEY'), env);
   }
@@ -262,8 +283,7 @@ function objectLocation(location: string): { bucket: string; key: string } {
   return { bucket: match[1], key: match[2] };
 }
 
-function submitCommand(values: Values, location: string, env: NodeJS.ProcessEnv): SubmitCommand {
-  const { bucket, key } = objectLocation(location);
+function coordinatorUrl(values: Values, env: NodeJS.ProcessEnv): string {
   const coordinator = values.coordinator ?? env.WORDCOUNT_COORDINATOR_URL;
   if (coordinator === undefined || coordinator === '') {
     throw new UsageError(
@@ -277,6 +297,12 @@ function submitCommand(values: Values, location: string, env: NodeJS.ProcessEnv)
       `invalid --coordinator ${JSON.stringify(coordinator)}: expected a URL such as http://127.0.0.1:8080`,
     );
   }
+  return coordinator;
+}
+
+function submitCommand(values: Values, location: string, env: NodeJS.ProcessEnv): SubmitCommand {
+  const { bucket, key } = objectLocation(location);
+  const coordinator = coordinatorUrl(values, env);
   return {
     kind: 'submit',
     bucket,

@@ -18,6 +18,14 @@ export class CoordinatorError extends WordcountError {
   }
 }
 
+export interface CleanupReport {
+  jobsScanned: number;
+  jobsCleaned: number;
+  objectsRemoved: number;
+  bytesRemoved: number;
+  truncated: boolean;
+}
+
 export interface JsonResult {
   totalWords: number;
   distinctWords: number;
@@ -69,6 +77,13 @@ export class CoordinatorClient {
       'application/json',
     );
     return JSON.parse(body.toString('utf8')) as JsonResult;
+  }
+
+  /** Sweeps the intermediate objects of ended and abandoned jobs; see POST /cleanup. */
+  async cleanup(retentionSeconds?: number): Promise<CleanupReport> {
+    const query = retentionSeconds === undefined ? '' : `?retentionSeconds=${retentionSeconds}`;
+    const body = await this.call('POST', `/cleanup${query}`, 'application/json');
+    return JSON.parse(body.toString('utf8')) as CleanupReport;
   }
 
   async close(): Promise<void> {

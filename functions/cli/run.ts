@@ -10,6 +10,7 @@ import { countFile } from './count-command.js';
 import type { Io } from './io.js';
 import { planFile } from './plan-command.js';
 import { serve } from './serve-command.js';
+import { cleanup } from './cleanup-command.js';
 import { submit } from './submit-command.js';
 import { upload } from './upload-command.js';
 
@@ -59,6 +60,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         break;
       case 'upload':
         await upload(command, io);
+        break;
+      case 'cleanup':
+        await cleanup(command, io);
         break;
     }
     return EXIT_OK;

@@ -6,6 +6,7 @@
 import { JobNotFoundError } from '../lib/errors.js';
 import type { JobStatus } from '../state/messages.js';
 import type { Deadline } from '../lib/deadline.js';
+import { cleanUp, cleanupPolicy } from './cleanup.js';
 import { finalizeJob } from './finalize.js';
 import { runMapStage } from './map-stage.js';
 import { foldRates, readRates, writeRates } from './rates.js';
@@ -65,6 +66,7 @@ export async function advanceJob(
     const status = await readStatus(state, jobId);
     await state.writeFinalStatus(status);
     log.info({ words: result.totalWords, distinct: result.distinctWords }, 'job done');
+    await sweepAfterJob(context);
     return status;
   } catch (error) {
     if (!(error instanceof JobFatalError)) throw error;
@@ -75,6 +77,34 @@ export async function advanceJob(
       task: error.task,
       failedMs: Date.now(),
     });
-    return readStatus(state, jobId);
+    const status = await readStatus(state, jobId);
+    await state.writeFinalStatus(status);
+    await sweepAfterJob(context);
+    return status;
+  }
+}
+
+/** Objects listed at most by the sweep at the end of a job, so that it stays short. */
+const SWEEP_AFTER_JOB_MAX_LISTED = 10_000;
+
+/**
+ * Sweeps the ended and abandoned jobs when a job ends. A failed sweep is logged and does not
+ * fail the job that ended.
+ *
+ * NOTE: this sweep lists at most 10,000 objects, in key order; in a bucket with more, the
+ * jobs later in that order are swept only by POST /cleanup.
+ */
+async function sweepAfterJob(context: StageContext): Promise<void> {
+  const { state, config, log } = context;
+  try {
+    const report = await cleanUp(
+      state,
+      { ...cleanupPolicy(config), maxListed: SWEEP_AFTER_JOB_MAX_LISTED },
+      Date.now(),
+      log,
+    );
+    if (report.objectsRemoved > 0) log.info(report, 'cleanup after the job');
+  } catch (error) {
+    log.warn({ err: error }, 'cleanup after the job failed; POST /cleanup retries it');
   }
 }

@@ -23,6 +23,10 @@ export interface CoordinatorConfig extends FunctionConfig {
   partitions: number;
   maxAttempts: number;
   retryBaseMs: number;
+  /** Seconds after a job ended before a sweep removes its intermediate objects. */
+  cleanupRetentionSeconds: number;
+  /** Seconds without progress after which a sweep removes what killed instances left in a job. */
+  cleanupAbandonSeconds: number;
 }
 
 /** Seconds a coordinator request keeps free after its last task call, to write state and respond. */
@@ -72,6 +76,14 @@ export function readCoordinatorConfig(env: Env): CoordinatorConfig {
     partitions: readNumber(env, 'PARTITIONS', 256, { min: 1, max: MAX_PARTITIONS, integer: true }),
     maxAttempts: readNumber(env, 'MAX_ATTEMPTS', 4, { min: 1, max: 100, integer: true }),
     retryBaseMs: readNumber(env, 'RETRY_BASE_MS', 200, { min: 0, max: 600_000 }),
+    cleanupRetentionSeconds: readNumber(env, 'CLEANUP_RETENTION_SECONDS', 3600, {
+      min: 0,
+      max: 10 * 365 * 86_400,
+    }),
+    cleanupAbandonSeconds: readNumber(env, 'CLEANUP_ABANDON_SECONDS', 86_400, {
+      min: 0,
+      max: 10 * 365 * 86_400,
+    }),
   };
 
   // The reserve defaults to 10 s, but to at most a fifth of the map call's smallest timeout.

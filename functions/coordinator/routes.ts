@@ -6,6 +6,8 @@
  *   POST /jobs/{jobId}/advance   advance a job
  *   GET  /jobs/{jobId}           the job's status
  *   GET  /jobs/{jobId}/result    the result: ?format=tsv (default) or json, ?top=N
+ *   POST /cleanup                remove what ended and abandoned jobs no longer need
+ *                                (?retentionSeconds=N overrides the configured retention)
  */
 import { Router, type Request, type Response } from 'express';
 
@@ -17,6 +19,7 @@ import { keys } from '../state/keys.js';
 import { Phase, type JobStatus } from '../state/messages.js';
 import { validateJobId } from '../state/validate.js';
 import { advanceJob } from './advance.js';
+import { cleanUp, cleanupPolicy } from './cleanup.js';
 import { COORDINATOR_RESERVE_SECONDS, type CoordinatorConfig } from './config.js';
 import { Deadline } from '../lib/deadline.js';
 import type { FunctionClient } from './function-client.js';
@@ -109,7 +112,30 @@ export function coordinatorRoutes(services: CoordinatorServices): Router {
       .send(top === undefined ? tsv : firstLines(tsv, top));
   });
 
+  router.post('/cleanup', async (request, response) => {
+    const retention = secondsParam(request, 'retentionSeconds');
+    const report = await cleanUp(
+      services.state,
+      cleanupPolicy(services.config, retention),
+      Date.now(),
+      response.locals.log,
+    );
+    response.json(report);
+  });
+
   return router;
+}
+
+function secondsParam(request: Request, name: string): number | undefined {
+  const text = request.query[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (typeof text !== 'string' || text === '' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidRequestError(
+      `invalid ${name} ${JSON.stringify(text)}: expected a number of seconds, 0 or more`,
+    );
+  }
+  return value;
 }
 
 function stageContext(services: CoordinatorServices, log: Logger): StageContext {

@@ -34,6 +34,7 @@ describe('OpenAPI document', () => {
   it('documents the routes of the three functions', () => {
     expect(Object.keys(document.paths).sort()).toEqual(
       [
+        '/cleanup',
         '/healthz',
         '/jobs',
         '/jobs/{jobId}',
