@@ -233,6 +233,75 @@ describe('Helm chart', () => {
     );
   });
 
+  it.each<[string, string, string, string]>([
+    ['values-knative.yaml', 'wc', 'serving.knative.dev', 'services'],
+    ['values-kubernetes.yaml', 'wc', 'apps', 'deployments'],
+    ['values-openfaas.yaml', 'openfaas-fn', 'apps', 'deployments'],
+    ['values-openfaas-operator.yaml', 'openfaas-fn', 'openfaas.com', 'functions'],
+  ])('grants with ci/%s only get on the functions', (variant, namespace, group, resource) => {
+    const rendered = manifests(template(['-f', join(CHART, 'ci', variant)], namespace).stdout);
+    const role = rendered.find((manifest) => manifest.kind === 'Role') as Manifest & {
+      rules: {
+        apiGroups: string[];
+        resources: string[];
+        resourceNames: string[];
+        verbs: string[];
+      }[];
+    };
+    const binding = rendered.find((manifest) => manifest.kind === 'RoleBinding') as Manifest & {
+      subjects: { kind: string; name: string; namespace: string }[];
+      roleRef: { name: string };
+    };
+
+    expect(role.rules).toEqual([
+      {
+        apiGroups: [group],
+        resources: [resource],
+        resourceNames: ['demo-wordcount-map', 'demo-wordcount-reduce'],
+        verbs: ['get'],
+      },
+    ]);
+    expect(binding.roleRef.name).toBe(role.metadata.name);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'demo-wordcount', namespace },
+    ]);
+  });
+
+  it('mounts the API token only into the coordinator', () => {
+    const rendered = manifests(
+      template(['-f', join(CHART, 'ci', 'values-kubernetes.yaml')]).stdout,
+    );
+    const mounts = Object.fromEntries(
+      rendered
+        .filter((manifest) => manifest.kind === 'Deployment' || manifest.kind === 'Pod')
+        .map((manifest) => {
+          const spec =
+            (manifest.spec as { template?: { spec: Record<string, unknown> } }).template?.spec ??
+            (manifest.spec as Record<string, unknown>);
+          return [manifest.metadata.name, spec.automountServiceAccountToken];
+        }),
+    );
+    const account = rendered.find((manifest) => manifest.kind === 'ServiceAccount') as Manifest & {
+      automountServiceAccountToken: boolean;
+    };
+
+    expect(account.automountServiceAccountToken).toBe(true);
+    expect(mounts['demo-wordcount-coordinator']).toBeUndefined();
+    expect(mounts['demo-wordcount-map']).toBe(false);
+    expect(mounts['demo-wordcount-reduce']).toBe(false);
+    expect(mounts['demo-wordcount-test']).toBe(false);
+  });
+
+  it('makes no Role when the timeouts come from the values', () => {
+    const rendered = manifests(template(['--set', 'readDeployedTimeouts=false']).stdout);
+    const account = rendered.find((manifest) => manifest.kind === 'ServiceAccount') as Manifest & {
+      automountServiceAccountToken: boolean;
+    };
+
+    expect(rendered.filter((manifest) => manifest.kind === 'Role')).toHaveLength(0);
+    expect(account.automountServiceAccountToken).toBe(false);
+  });
+
   it('keeps credentials out of the values and the manifests', () => {
     const rendered = template([]).stdout;
     const secret = manifests(rendered).find(

@@ -61,6 +61,31 @@ calls go through the gateway, which passes the path after /function/NAME on to t
 {{- end -}}
 {{- end -}}
 
+{{/*
+The kind of object that holds a deployed function's timeout: Knative Services, Deployments
+(plain Kubernetes, and those the OpenFaaS Community Edition makes) or OpenFaaS Functions.
+*/}}
+{{- define "wordcount.functionObjectKind" -}}
+{{- if eq .Values.platform "knative" -}}
+knative-service
+{{- else if and (eq .Values.platform "openfaas") .Values.openfaas.operator -}}
+openfaas-function
+{{- else -}}
+deployment
+{{- end -}}
+{{- end -}}
+
+{{/* The coordinator's settings for reading the deployed timeouts, as a dict of variables. */}}
+{{- define "wordcount.deployedTimeoutsEnv" -}}
+{{- $fullname := include "wordcount.fullname" . -}}
+{{- toJson (dict
+  "KUBERNETES_TIMEOUTS" (toString .Values.readDeployedTimeouts)
+  "KUBERNETES_TIMEOUTS_KIND" (include "wordcount.functionObjectKind" .)
+  "KUBERNETES_NAMESPACE" .Release.Namespace
+  "KUBERNETES_MAP_NAME" (printf "%s-map" $fullname)
+  "KUBERNETES_REDUCE_NAME" (printf "%s-reduce" $fullname)) -}}
+{{- end -}}
+
 {{/* The smallest timeout in front of the functions that the values declare, in seconds; 0 if none. */}}
 {{- define "wordcount.pathTimeoutSeconds" -}}
 {{- if eq .Values.platform "openfaas" -}}
@@ -113,6 +138,10 @@ calls go through the gateway, which passes the path after /function/NAME on to t
   value: {{ $root.Values.functions.map.timeoutSeconds | quote }}
 - name: REDUCE_TIMEOUT_SECONDS
   value: {{ $root.Values.functions.reduce.timeoutSeconds | quote }}
+{{- range $variable, $value := include "wordcount.deployedTimeoutsEnv" $root | fromJson }}
+- name: {{ $variable }}
+  value: {{ $value | quote }}
+{{- end }}
 {{- $pathTimeout := include "wordcount.pathTimeoutSeconds" $root }}
 {{- if gt (int $pathTimeout) 0 }}
 - name: PATH_TIMEOUT_SECONDS

@@ -31,7 +31,7 @@ templates/openfaas-functions.yaml renames two fields for the Function resource.
 {{- $_ := set $env "PATH_TIMEOUT_SECONDS" (toString $root.Values.openfaas.gateway.upstreamTimeoutSeconds) -}}
 {{- /* No envFrom in OpenFaaS: the tuning ConfigMap's data goes into the environment. */ -}}
 {{- $tuning := (include (print $root.Template.BasePath "/configmap.yaml") $root | fromYaml).data -}}
-{{- $env = merge $env $tuning -}}
+{{- $env = merge $env $tuning (include "wordcount.deployedTimeoutsEnv" $root | fromJson) -}}
 {{- end -}}
 {{- $labels := dict
   "app.kubernetes.io/name" "wordcount"
@@ -52,10 +52,14 @@ templates/openfaas-functions.yaml renames two fields for the Function resource.
   "namespace" $root.Values.openfaas.functionNamespace
   "envVars" $env
   "labels" $labels
-  "annotations" (dict "com.openfaas.serviceaccount" (include "wordcount.fullname" $root))
+  "annotations" dict
   "secrets" (list (include "wordcount.secretName" $root))
   "readOnlyRootFilesystem" true
 -}}
+{{- if eq $name "coordinator" -}}
+{{- /* Only the coordinator runs as the chart's ServiceAccount, which may read the function objects. */ -}}
+{{- $_ := set $deployment "annotations" (dict "com.openfaas.serviceaccount" (include "wordcount.fullname" $root)) -}}
+{{- end -}}
 {{- range $kind := list "limits" "requests" -}}
 {{- $amounts := dict -}}
 {{- range $resource, $amount := (index ($function.resources | default dict) $kind | default dict) -}}
