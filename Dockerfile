@@ -36,4 +36,4 @@ COPY --from=build /app/dist ./dist
 USER 1000:1000
 EXPOSE 8080
 ENTRYPOINT ["node", "/app/dist/functions/entrypoint.js"]
-CMD ["wordcount", "--help"]
+# Without arguments or WORDCOUNT_FUNCTION the entry point prints the command's help.

@@ -3,6 +3,7 @@
  * Makes the JSON schemas that kubeconform validates the chart's manifests against, offline,
  * from the real sources on the Go module proxy: the Kubernetes OpenAPI specification in the
  * k8s.io/kubernetes module and the Knative Serving CRDs in the knative.dev/serving module.
+ * The OpenFaaS Function schema is written by hand (see openfaasFunctionSchema).
  * Writes one strict standalone schema per kind, named as kubeconform's
  * `{{ .ResourceKind }}{{ .KindSuffix }}.json` template expects, and prints the folder.
  *
@@ -29,15 +30,19 @@ const KNATIVE_SERVING = 'knative.dev/serving@v0.51.0';
 const cache = process.env.WORDCOUNT_TOOLS_DIR ?? join(homedir(), '.cache', 'wordcount-tools');
 const output = join(
   cache,
-  `schemas-${KUBERNETES.split('@')[1]}-knative-${KNATIVE_SERVING.split('@')[1]}`,
+  `schemas-${KUBERNETES.split('@')[1]}-knative-${KNATIVE_SERVING.split('@')[1]}-openfaas-v1`,
 );
 
-if (!existsSync(join(output, 'deployment-apps-v1.json'))) {
+if (!existsSync(join(output, 'function-openfaas-v1.json'))) {
   const partial = `${output}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   writeKubernetesSchemas(moduleDir(KUBERNETES), partial);
   writeKnativeSchemas(moduleDir(KNATIVE_SERVING), partial);
+  writeFileSync(
+    join(partial, 'function-openfaas-v1.json'),
+    JSON.stringify(openfaasFunctionSchema()),
+  );
   rmSync(output, { recursive: true, force: true });
   renameSync(partial, output);
 }
@@ -156,4 +161,52 @@ function strictCrd(schema) {
     result.additionalProperties = false;
   }
   return result;
+}
+
+/**
+ * Returns the schema of the openfaas.com/v1 Function resource.
+ *
+ * NOTE: hand-written. The Go module proxy refuses github.com/openfaas/* (403), and no npm,
+ * PyPI or Maven Central package was found that ships the Function CRD. The fields are those
+ * of the Function CRD that faas-netes publishes (artifacts/crds/openfaas.com_functions.yaml)
+ * and of the OpenFaaS documentation: spec.name and spec.image required, the rest optional.
+ * Unknown fields are rejected, as the API server does with a structural CRD.
+ */
+function openfaasFunctionSchema() {
+  const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+  const stringList = { type: 'array', items: { type: 'string' } };
+  const resources = {
+    type: 'object',
+    additionalProperties: false,
+    properties: { cpu: { type: 'string' }, memory: { type: 'string' } },
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { type: 'string', enum: ['openfaas.com/v1'] },
+      kind: { type: 'string', enum: ['Function'] },
+      metadata: { type: 'object' },
+      spec: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'image'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          image: { type: 'string', minLength: 1 },
+          handler: { type: 'string' },
+          annotations: stringMap,
+          labels: stringMap,
+          environment: stringMap,
+          constraints: stringList,
+          secrets: stringList,
+          limits: resources,
+          requests: resources,
+          readOnlyRootFilesystem: { type: 'boolean' },
+        },
+      },
+    },
+  };
 }

@@ -2,7 +2,8 @@
 # Sets up what the tests need on a fresh Debian or Ubuntu machine, then runs `npm test`:
 # Debian's docker.io (engine and client), debootstrap and shellcheck for the container and
 # script tests, a running
-# Docker engine, the pinned MinIO server (built with Go), and the npm packages.
+# Docker engine, the pinned MinIO server, Helm, kubeconform, etcd and kube-apiserver (built
+# with Go), and the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,7 @@ if ! /usr/bin/docker info >/dev/null 2>&1; then
   /usr/bin/docker info >/dev/null 2>&1 || { echo "test.sh: dockerd did not start; see $log" >&2; exit 1; }
 fi
 
-for tool in minio helm kubeconform; do
+for tool in minio helm kubeconform etcd kube-apiserver; do
   scripts/ensure-tool.sh "$tool" >/dev/null
 done
 DOCKER=/usr/bin/docker scripts/build-base-image.sh

@@ -8,14 +8,20 @@ await runFunction('coordinator', 600, async (_config, logger) => {
     { JobState },
     { coordinatorRoutes },
     { ensureStateBucket },
+    { applyDeployedTimeouts },
   ] = await Promise.all([
     import('./config.js'),
     import('./function-client.js'),
     import('./job-state.js'),
     import('./routes.js'),
     import('./ensure-bucket.js'),
+    import('./cluster-timeouts.js'),
   ]);
-  const config = readCoordinatorConfig(process.env);
+  const config = await applyDeployedTimeouts(
+    readCoordinatorConfig(process.env),
+    process.env,
+    logger,
+  );
   await ensureStateBucket(config.state, logger);
   const connections = Math.max(config.concurrency, 1) * 2;
   return coordinatorRoutes({

@@ -24,6 +24,8 @@ describe('shell scripts', () => {
         stdio: 'pipe',
       });
 
-    expect(run).toThrow(/unknown tool 'nothing'; expected: minio, helm or kubeconform/);
+    expect(run).toThrow(
+      /unknown tool 'nothing'; expected: minio, helm, kubeconform, kube-apiserver or etcd/,
+    );
   });
 });

@@ -41,11 +41,60 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
-{{/* The URL of function `name` ("coordinator", "map" or "reduce") inside the cluster. */}}
+{{/*
+The URL of function `name` ("coordinator", "map" or "reduce") inside the cluster. On OpenFaaS
+calls go through the gateway, which passes the path after /function/NAME on to the function.
+*/}}
 {{- define "wordcount.functionUrl" -}}
 {{- $root := index . 0 -}}
 {{- $name := index . 1 -}}
-{{- printf "http://%s-%s.%s.svc.cluster.local" (include "wordcount.fullname" $root) $name $root.Release.Namespace -}}
+{{- $service := printf "%s-%s" (include "wordcount.fullname" $root) $name -}}
+{{- if eq $root.Values.platform "openfaas" -}}
+{{- $gateway := trimSuffix "/" $root.Values.openfaas.gateway.url -}}
+{{- if eq $root.Values.openfaas.functionNamespace "openfaas-fn" -}}
+{{- printf "%s/function/%s" $gateway $service -}}
+{{- else -}}
+{{- printf "%s/function/%s.%s" $gateway $service $root.Values.openfaas.functionNamespace -}}
+{{- end -}}
+{{- else -}}
+{{- printf "http://%s.%s.svc.cluster.local" $service $root.Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The kind of object that holds a deployed function's timeout: Knative Services, Deployments
+(plain Kubernetes, and those the OpenFaaS Community Edition makes) or OpenFaaS Functions.
+*/}}
+{{- define "wordcount.functionObjectKind" -}}
+{{- if eq .Values.platform "knative" -}}
+knative-service
+{{- else if and (eq .Values.platform "openfaas") .Values.openfaas.operator -}}
+openfaas-function
+{{- else -}}
+deployment
+{{- end -}}
+{{- end -}}
+
+{{/* The coordinator's settings for reading the deployed timeouts, as a dict of variables. */}}
+{{- define "wordcount.deployedTimeoutsEnv" -}}
+{{- $fullname := include "wordcount.fullname" . -}}
+{{- toJson (dict
+  "KUBERNETES_TIMEOUTS" (toString .Values.readDeployedTimeouts)
+  "KUBERNETES_TIMEOUTS_KIND" (include "wordcount.functionObjectKind" .)
+  "KUBERNETES_NAMESPACE" .Release.Namespace
+  "KUBERNETES_MAP_NAME" (printf "%s-map" $fullname)
+  "KUBERNETES_REDUCE_NAME" (printf "%s-reduce" $fullname)) -}}
+{{- end -}}
+
+{{/* The smallest timeout in front of the functions that the values declare, in seconds; 0 if none. */}}
+{{- define "wordcount.pathTimeoutSeconds" -}}
+{{- if eq .Values.platform "openfaas" -}}
+{{- .Values.openfaas.gateway.upstreamTimeoutSeconds -}}
+{{- else if eq .Values.platform "knative" -}}
+{{- .Values.knative.pathTimeoutSeconds -}}
+{{- else -}}
+0
+{{- end -}}
 {{- end -}}
 
 {{/* Environment shared by the three functions. */}}
@@ -89,9 +138,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: {{ $root.Values.functions.map.timeoutSeconds | quote }}
 - name: REDUCE_TIMEOUT_SECONDS
   value: {{ $root.Values.functions.reduce.timeoutSeconds | quote }}
-{{- if and (eq $root.Values.platform "knative") (gt (int $root.Values.knative.pathTimeoutSeconds) 0) }}
+{{- range $variable, $value := include "wordcount.deployedTimeoutsEnv" $root | fromJson }}
+- name: {{ $variable }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- $pathTimeout := include "wordcount.pathTimeoutSeconds" $root }}
+{{- if gt (int $pathTimeout) 0 }}
 - name: PATH_TIMEOUT_SECONDS
-  value: {{ $root.Values.knative.pathTimeoutSeconds | quote }}
+  value: {{ $pathTimeout | quote }}
 {{- end }}
 {{- end }}
 {{- end -}}
@@ -117,6 +171,9 @@ names the value and the --set that fixes it.
 {{- $longest := max (int .Values.functions.map.timeoutSeconds) (int .Values.functions.reduce.timeoutSeconds) -}}
 {{- if lt (int .Values.functions.coordinator.timeoutSeconds) (add $longest 10) -}}
 {{- $errors = append $errors (printf "functions.coordinator.timeoutSeconds=%v leaves no room for a map or reduce call of %v s; fix with --set functions.coordinator.timeoutSeconds=%v" .Values.functions.coordinator.timeoutSeconds $longest (add $longest 10)) -}}
+{{- end -}}
+{{- if eq .Values.platform "openfaas" -}}
+{{- $errors = concat $errors (include "wordcount.validateOpenfaas" . | fromYamlArray) -}}
 {{- end -}}
 {{- if and (not .Values.minio.enabled) (eq .Values.store.externalEndpoint "") -}}
 {{- $errors = append $errors "minio.enabled=false needs an external S3 endpoint; fix with --set store.externalEndpoint=https://s3.example.com (and --set store.existingSecret=NAME for its credentials), or --set minio.enabled=true" -}}
