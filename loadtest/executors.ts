@@ -1,7 +1,7 @@
 /**
  * The executors that run a scenario's steps. Each virtual user (VU) is an async loop that
- * starts iterations one after another; a step ends when its time is up and every iteration
- * that started has finished (k6 would interrupt them after a grace period instead).
+ * starts iterations one after another. A step ends when its time is up and every iteration
+ * that started has finished, where k6 would interrupt them after a grace period.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -26,7 +26,7 @@ export interface StepRun {
   endMs: number;
   /** Largest number of VUs the step runs at once. */
   vus: number;
-  /** Time-weighted mean of the VUs the step asks to be active. */
+  /** Time-weighted mean of the active VUs that the step schedules. */
   meanVus: number;
 }
 
@@ -107,7 +107,7 @@ export async function runStep(
   };
 }
 
-/** Returns the number of VUs a step asks for `t` seconds after it started. */
+/** Returns the number of active VUs that a step schedules `t` seconds after it started. */
 function activeVus(step: StepOptions): (t: number) => number {
   switch (step.executor) {
     case 'constant-vus':

@@ -19,7 +19,7 @@ export interface HttpResponse {
   /** HTTP status, or 0 when no response arrived (refused, reset, timed out). */
   status: number;
   body: Buffer;
-  /** Why no response arrived; undefined when one did. */
+  /** Reason that no response arrived; undefined when one did. */
   error?: string;
 }
 

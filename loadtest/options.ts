@@ -44,8 +44,8 @@ export interface ScenarioOptions {
   tags: Record<string, string>;
   steps: StepOptions[];
   /**
-   * What the plot and the per-step headline report as throughput and p95: single requests
-   * to one function, or whole iterations (a job from submission to its result).
+   * Throughput and p95 that the plot and the per-step headline report: of single requests
+   * to one function, or of whole iterations (a job from submission to its result).
    */
   measure: { kind: 'requests'; function: string } | { kind: 'iterations' };
 }

@@ -160,7 +160,9 @@ function niceMax(value: number): number {
 }
 
 function round(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
 }
 
 export function escapeXml(value: string): string {

@@ -1,7 +1,7 @@
 /**
  * Running a load test: open the target, store the workload, run each scenario's steps one
- * after another (k6 would run scenarios side by side unless told otherwise; here they would
- * compete for the same cores), evaluate the thresholds and write the results.
+ * after another, evaluate the thresholds and write the results. k6 runs scenarios side by
+ * side by default, but here they would compete for the same cores.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -22,9 +22,9 @@ export interface RunContext {
 }
 
 /**
- * Responses in a row that return 202 without any progress before the iteration gives up on
- * a job: the coordinator starts no call that cannot end before its own deadline, so a
- * coordinator whose timeout is too short for one map call never advances.
+ * Responses in a row that return 202 without progress before the iteration gives up on a
+ * job. The coordinator starts no call that cannot end before its own deadline, so with a
+ * timeout too short for one map call it never advances.
  */
 const MAX_STALLED_RESPONSES = 3;
 

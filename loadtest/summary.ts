@@ -26,7 +26,7 @@ export interface StepHeadline {
   /** Input bytes per second that map receipts report as counted (map scenarios). */
   inputBytesPerSecond: number;
   dataReceivedPerSecond: number;
-  /** Distinct instances of the measured function that answered requests in the step. */
+  /** Distinct instances of the measured function that served requests in the step. */
   instances: number;
   instanceIds: string[];
   /** Largest number of map and reduce instances that one job reported (workflow). */

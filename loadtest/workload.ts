@@ -1,7 +1,7 @@
 /**
- * The data of a run: a chunk of a real text stored as many back-to-back copies (one map
- * task per copy), and the whole text for workflow jobs, with the word counts to check
- * against, counted here by the same kernel the map function runs.
+ * The data of a run: a chunk of a real text stored as back-to-back copies, one map task per
+ * copy, and the whole text for workflow jobs. Their word counts, which the checks compare
+ * with, come from the same kernel that the map function runs.
  */
 import { readFileSync } from 'node:fs';
 
@@ -22,7 +22,7 @@ export interface Workload {
   runId: string;
   /** The chunk's copies: a job over it with SafeSize `chunk.bytes` has one range per copy. */
   copies: StoredText & { copies: number };
-  /** One chunk; `copies` holds `copies.copies` of it. */
+  /** One chunk; the `copies` object contains `copies.copies` of it. */
   chunk: { bytes: number; words: number };
   text: StoredText;
 }
