@@ -123,7 +123,7 @@ function renderPanel(name: string, data: Point[], top: number): string {
     text(
       x0 + 230,
       top + 38,
-      'N inst. = distinct instances that answered (jobs: most map and reduce instances of one job)',
+      'N inst.: instances that served the step (jobs: max per job)',
       'start',
       'normal',
       '#333',

@@ -30,7 +30,7 @@ ${table(
   ['metric', 'threshold', 'value', 'result'],
   summary.thresholds.map((result) => [
     escape(result.key),
-    result.expression,
+    escape(result.expression),
     result.value === undefined ? 'no samples' : format(result.value),
     result.ok ? '<span class="ok">passed</span>' : '<span class="failed">failed</span>',
   ]),

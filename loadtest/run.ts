@@ -17,7 +17,7 @@ import { renderHtml } from './report-html.js';
 import { createExec } from './scenarios.js';
 import { buildSummary, stepSummary, type RunSummary } from './summary.js';
 import { openTarget } from './target.js';
-import { evaluateThresholds } from './thresholds.js';
+import { evaluateThresholds, parseKey } from './thresholds.js';
 import { prepareWorkload } from './workload.js';
 
 export interface RunSettings {
@@ -69,7 +69,11 @@ export async function runLoadTest(settings: RunSettings): Promise<RunSummary> {
       }
     }
 
-    const thresholds = evaluateThresholds(options.thresholds, recorder, recorder.now() / 1000);
+    const thresholds = evaluateThresholds(
+      thresholdsFor(options.thresholds, scenarios),
+      recorder,
+      recorder.now() / 1000,
+    );
     const summary = buildSummary({
       options,
       target: target.description,
@@ -98,6 +102,19 @@ function selectScenarios(options: LoadTestOptions, only: readonly string[]): str
     );
   }
   return only.length === 0 ? names : names.filter((name) => only.includes(name));
+}
+
+/** Returns the thresholds without those filtered to a scenario that is not selected. */
+function thresholdsFor(
+  thresholds: Record<string, string[]>,
+  scenarios: readonly string[],
+): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(thresholds).filter(([key]) => {
+      const scenario = parseKey(key).filter.scenario;
+      return scenario === undefined || scenarios.includes(scenario);
+    }),
+  );
 }
 
 function progressLine(scenario: string, step: ReturnType<typeof stepSummary>): string {
