@@ -11,9 +11,12 @@ import express, {
   type Router,
 } from 'express';
 
-import type { Logger } from '../log.js';
+import { INSTANCE_ID, type Logger } from '../log.js';
 import { PROTOBUF } from './body.js';
 import { HttpError, errorResponse } from './error-response.js';
+
+/** Response header that carries the serving process's instance id, the `instance` of its logs. */
+export const INSTANCE_HEADER = 'X-Instance-Id';
 
 export interface AppOptions {
   logger: Logger;
@@ -38,6 +41,12 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // Load tests and clients count the distinct instances that served them by this header.
+  app.use((_request, response, next) => {
+    response.setHeader(INSTANCE_HEADER, INSTANCE_ID);
+    next();
+  });
 
   // Kubernetes and Knative probe these; they must stay cheap and never touch the store.
   // OpenFaaS probes the same checks at /_/health and /_/ready.
