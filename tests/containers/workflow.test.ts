@@ -27,7 +27,10 @@ import {
 } from '../support/docker.js';
 import { referenceCount } from '../support/reference-count.js';
 
-/** Small enough for a few hundred map tasks on the 3.3 MB text, so a job lasts seconds. */
+/**
+ * Small enough for about 400 map tasks on the 3.3 MB text, so the map stage lasts seconds
+ * (4 s on two cores) and a container can be stopped well inside it.
+ */
 const SAFE_SIZE = '8KiB';
 const OBJECT = `s3://wordcount/books/${WAR_AND_PEACE.file}`;
 const COORDINATOR = 'http://coordinator:8080';
@@ -240,7 +243,7 @@ describeWithDocker('workflow in containers', () => {
 
       // The victim goes once it has committed tasks of this job, so it leaves in the middle of it.
       while (!settled && (await committedTasks(victim, jobId)) === 0)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       await dockerAsync([command, victim]);
       const afterStop = await statusClient.status(jobId);
 
