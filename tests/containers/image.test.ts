@@ -7,21 +7,17 @@ import { encodeMessage } from '../../functions/state/codec.js';
 import { keys } from '../../functions/state/keys.js';
 import type { MapTask } from '../../functions/state/messages.js';
 import { DirectoryStore } from '../../functions/store/directory-store.js';
-import { buildImage, describeWithDocker, docker } from '../support/docker.js';
+import {
+  buildImage,
+  describeWithDocker,
+  docker,
+  publishedUrl,
+  waitForHttp,
+} from '../support/docker.js';
 import { storeOneRangeJob } from '../support/job-record.js';
 
 const IMAGE = 'dev.local/wordcount:test';
 const started: string[] = [];
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not become ready within 30 s`);
-}
 
 /** Starts a function container with a read-only root file system and the store folder mounted. */
 function runFunction(
@@ -44,8 +40,7 @@ function runFunction(
     role,
   ]);
   started.push(id);
-  const port = docker(['port', id, '8080/tcp']).split(':').at(-1);
-  return { id, url: `http://127.0.0.1:${port}` };
+  return { id, url: publishedUrl(id, 8080) };
 }
 
 describeWithDocker('container image', () => {
@@ -94,7 +89,7 @@ describeWithDocker('container image', () => {
     async (role) => {
       const coordinatorEnv = ['MAP_URL=http://map.invalid', 'REDUCE_URL=http://reduce.invalid'];
       const { url } = runFunction(role, dataDir, role === 'coordinator' ? coordinatorEnv : []);
-      await waitReady(`${url}/readyz`);
+      await waitForHttp(`${url}/readyz`);
 
       expect((await fetch(`${url}/_/health`)).status).toBe(200);
     },
@@ -117,7 +112,7 @@ describeWithDocker('container image', () => {
     // Files written here as root must be writable by the container's user 1000.
     execFileSync('chmod', ['-R', 'a+rwX', dataDir]);
     const { id, url } = runFunction('map', dataDir);
-    await waitReady(`${url}/readyz`);
+    await waitForHttp(`${url}/readyz`);
 
     const task: MapTask = {
       jobId: 'drain',

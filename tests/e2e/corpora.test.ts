@@ -2,35 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CORPORA, runCli } from '../support/cli.js';
+import { TINY_SHAKESPEARE, WAR_AND_PEACE } from '../support/corpora.js';
 import { referenceCount } from '../support/reference-count.js';
 
-/** Expected results from the corpora's README. */
-const corpora = [
-  {
-    file: 'tinyshakespeare.txt',
-    totalWords: 203_863,
-    distinctWords: 12_374,
-    top: [
-      ['the', 6287],
-      ['and', 5690],
-      ['to', 4902],
-      ['i', 4664],
-      ['of', 3759],
-    ],
-  },
-  {
-    file: 'war-and-peace-en.txt',
-    totalWords: 570_056,
-    distinctWords: 18_254,
-    top: [
-      ['the', 34725],
-      ['and', 22307],
-      ['to', 16755],
-      ['of', 15008],
-      ['a', 10580],
-    ],
-  },
-];
+const corpora = [TINY_SHAKESPEARE, WAR_AND_PEACE];
 
 interface JsonResult {
   totalWords: number;

@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from '../../functions/lib/package-root.js';
 const scripts = [
   'scripts/ensure-tool.sh',
   'scripts/build-base-image.sh',
+  'scripts/build-minio-image.sh',
   'scripts/test.sh',
   '.ci/run',
 ];
