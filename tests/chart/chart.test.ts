@@ -321,8 +321,8 @@ describe('Helm chart', () => {
     ],
     [
       'a coordinator timeout too short',
-      ['--set', 'functions.coordinator.timeoutSeconds=300'],
-      /functions\.coordinator\.timeoutSeconds=300 leaves no room for a map or reduce call of 300 s; fix with --set functions\.coordinator\.timeoutSeconds=310/,
+      ['--set', 'functions.coordinator.timeoutSeconds=310'],
+      /functions\.coordinator\.timeoutSeconds=310 leaves no room for a map or reduce call of 300 s plus its margin; fix with --set functions\.coordinator\.timeoutSeconds=315/,
     ],
     [
       'unlimited scale outside Knative',

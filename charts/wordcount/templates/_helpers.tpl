@@ -169,8 +169,10 @@ names the value and the --set that fixes it.
 {{- end -}}
 {{- end -}}
 {{- $longest := max (int .Values.functions.map.timeoutSeconds) (int .Values.functions.reduce.timeoutSeconds) -}}
-{{- if lt (int .Values.functions.coordinator.timeoutSeconds) (add $longest 10) -}}
-{{- $errors = append $errors (printf "functions.coordinator.timeoutSeconds=%v leaves no room for a map or reduce call of %v s; fix with --set functions.coordinator.timeoutSeconds=%v" .Values.functions.coordinator.timeoutSeconds $longest (add $longest 10)) -}}
+{{- /* A call may last its timeout plus a margin (10 s, or 1 s plus half a shorter timeout), and the coordinator keeps 5 s for itself: functions/coordinator/config.ts checks the same. */ -}}
+{{- $needed := add $longest (min 10 (add 1 (div (add $longest 1) 2))) 5 -}}
+{{- if lt (int .Values.functions.coordinator.timeoutSeconds) $needed -}}
+{{- $errors = append $errors (printf "functions.coordinator.timeoutSeconds=%v leaves no room for a map or reduce call of %v s plus its margin; fix with --set functions.coordinator.timeoutSeconds=%v" .Values.functions.coordinator.timeoutSeconds $longest $needed) -}}
 {{- end -}}
 {{- if eq .Values.platform "openfaas" -}}
 {{- $errors = concat $errors (include "wordcount.validateOpenfaas" . | fromYamlArray) -}}
