@@ -1,4 +1,4 @@
-/** `wordcount cleanup`: asks a running coordinator to sweep what ended and abandoned jobs left. */
+/** `wordcount cleanup`: makes a running coordinator sweep what ended and abandoned jobs left. */
 import type { CleanupCommand } from './args.js';
 import { CoordinatorClient } from './coordinator-client.js';
 import type { Io } from './io.js';

@@ -1,7 +1,7 @@
 /**
  * Removing the intermediate objects that jobs no longer need: map and reduce outputs,
  * receipts, checkpoints and the reduce plan. The job record, the result, the status and the
- * failure marker stay, so a finished job still answers with its status and result.
+ * failure marker stay, so a finished job still returns its status and result.
  *
  * An object goes only when no live task can still be writing it: its job ended (or was
  * abandoned) long enough ago, and the object itself is older than the longest a task can
@@ -22,7 +22,7 @@ export interface CleanupPolicy {
    * killed instances left in it goes, its committed work stays.
    */
   abandonSeconds: number;
-  /** The longest a task call can still write after it started: its timeout and margin. */
+  /** Seconds a task call can still write after it started: its timeout and margin. */
   liveTaskSeconds: number;
   /** Objects listed at most in one sweep; the rest waits for the next. */
   maxListed?: number;

@@ -1,5 +1,5 @@
 /**
- * Checkpoints of map tasks that handed over. A checkpoint holds the counts of the words that
+ * Checkpoints of map tasks that handed over. A checkpoint contains the counts of the words that
  * start in `[range.start, nextOffset)`, so its content depends only on the task and the
  * offset: it is stored once under a key that names both, and two instances that stop at
  * the same offset write the same counts.

@@ -1,8 +1,8 @@
 /**
- * Counting a range in steps inside an invocation's deadline. After each step the measured
- * rate predicts how long the next one takes; when it would end past the deadline, counting
- * stops there, and the caller hands the rest over. Steps are ranges of their own, so the
- * ownership rule makes their counts add up to those of the whole range.
+ * Counting a range in steps inside an invocation's deadline. After each step, the measured
+ * rate predicts how long the next one takes. When it would end past the deadline, counting
+ * stops there and the caller hands the rest over. Each step is a range of its own, and the
+ * ownership rule makes the steps' counts add up to those of the whole range.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -150,8 +150,8 @@ export async function runMapTask(
 }
 
 /**
- * The response of an invocation that stopped early: not committed, it tells the coordinator
- * where counting stopped and which checkpoint continues it. Its rate is this invocation's.
+ * The response of an invocation that stopped early. It commits nothing; it carries the offset
+ * where counting stopped and the checkpoint to continue from. Its rate is this invocation's.
  */
 function continuation(
   task: MapTask,

@@ -263,6 +263,20 @@ describe('Helm chart', () => {
     expect(mounts['demo-wordcount-test']).toBe(false);
   });
 
+  it('sweeps old jobs with a CronJob that calls the coordinator, with the retention in the ConfigMap', () => {
+    const rendered = template(['--set', 'cleanup.retentionSeconds=120']).stdout;
+
+    expect(rendered).toMatch(
+      /CLEANUP_RETENTION_SECONDS: "120"\n\s+CLEANUP_ABANDON_SECONDS: "86400"/,
+    );
+    const cronJob = manifests(rendered).find((manifest) => manifest.kind === 'CronJob');
+    expect(JSON.stringify(cronJob)).toContain(
+      '"args":["wordcount","cleanup","--coordinator","http://demo-wordcount-coordinator.wc.svc.cluster.local"]',
+    );
+    const disabled = template(['--set', 'cleanup.cronJob.enabled=false']).stdout;
+    expect(manifests(disabled).filter((manifest) => manifest.kind === 'CronJob')).toHaveLength(0);
+  });
+
   it('makes no Role when the timeouts come from the values', () => {
     const rendered = manifests(template(['--set', 'readDeployedTimeouts=false']).stdout);
     const account = rendered.find((manifest) => manifest.kind === 'ServiceAccount') as Manifest & {

@@ -1,7 +1,7 @@
 /**
- * Cleanup against real processes and MinIO: after a sweep, ended jobs keep only their record,
- * result and status and still answer; an abandoned job loses what killed instances left and
- * can still be finished; a live job keeps everything.
+ * Cleanup against real processes and MinIO. After a sweep, ended jobs keep only their record,
+ * result and status, and still return them. An abandoned job loses what killed instances
+ * left and can still be finished. A live job keeps everything.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 /**
- * Fault injection with real processes and a real MinIO server: function processes killed in
- * the middle of a task and replaced, the coordinator killed in the middle of a job and
- * replaced, and every task delivered twice by two coordinators at once. Each job must end
- * with the counts of a single naive pass.
+ * Fault injection with real processes and a real MinIO server. Function processes are killed
+ * in the middle of a task and replaced. The coordinator is killed in the middle of a job and
+ * replaced. Two coordinators deliver every task twice. Each job must end with the counts of
+ * a single naive pass.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
