@@ -277,6 +277,21 @@ describe('Helm chart', () => {
     expect(manifests(disabled).filter((manifest) => manifest.kind === 'CronJob')).toHaveLength(0);
   });
 
+  it('pins MinIO by digest, and runs an image of your own by tag', () => {
+    expect(template([]).stdout).toContain(
+      'image: quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
+    );
+    const own = template([
+      '--set',
+      'minio.image.repository=dev.local/minio',
+      '--set',
+      'minio.image.tag=source',
+      '--set',
+      'minio.image.digest=',
+    ]).stdout;
+    expect(own).toContain('image: dev.local/minio:source\n');
+  });
+
   it('makes no Role when the timeouts come from the values', () => {
     const rendered = manifests(template(['--set', 'readDeployedTimeouts=false']).stdout);
     const account = rendered.find((manifest) => manifest.kind === 'ServiceAccount') as Manifest & {
