@@ -199,7 +199,7 @@ async function timeSteps(client, store, { rangeBytes, tasks, warmUp }) {
     const timedStore = withTimedReads(store, reads);
 
     await step('plan check', () => checkMapTaskAgainstPlan(store, BUCKET, task));
-    await step('receipt check', () => readStored(store, BUCKET, task.receipt.key, 'MapReceipt'));
+    await step('receipt checks', () => readStored(store, BUCKET, task.receipt.key, 'MapReceipt'));
     const source = new StoreSource(timedStore, task.input);
     const counted = await step('count', () =>
       countInSteps(source, task.range, task.range.start, new Deadline(Date.now() + 290_000), {
@@ -208,7 +208,7 @@ async function timeSteps(client, store, { rangeBytes, tasks, warmUp }) {
     );
     const counts = await step('normalize', () => addTableTo(new CountMap(), counted.table));
     const output = await step('encode', () => encodeMapOutput(counts, task.partitions));
-    await step('receipt check', () => readStored(store, BUCKET, task.receipt.key, 'MapReceipt'));
+    await step('receipt checks', () => readStored(store, BUCKET, task.receipt.key, 'MapReceipt'));
     await step('put output', () => store.put(BUCKET, task.output.key, output.bytes));
     await step('put receipt', () =>
       writeOnce(store, BUCKET, task.receipt.key, 'MapReceipt', receiptOf(task, output)),
@@ -277,7 +277,7 @@ function median(values) {
 
 const STEP_NAMES = [
   'plan check',
-  'receipt check',
+  'receipt checks',
   'ranged GETs',
   'count',
   'normalize',
