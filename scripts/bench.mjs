@@ -1,137 +1,100 @@
 #!/usr/bin/env node
 /**
- * Measures, in one run on this machine, the map kernel against a naive regular-expression
- * count and against `tr | sort | uniq -c`, the map output's protobuf bytes against JSON, and
- * the whole workflow through local functions against the single-process count. Prints
- * ratios and appends the results, with the machine's description, to docs/benchmarks.md.
+ * Measures, in one run on this machine:
+ * - the map kernel against a naive regular-expression count and `tr | sort | uniq -c`;
+ * - the map output's protobuf bytes against JSON;
+ * - `wordcount FILE` through local functions against the single-process count;
+ * - the whole workflow on a 330 MB stored input (MinIO and folder store) against the
+ *   single-process count;
+ * - where a map request's time goes.
+ * Prints ratios and appends the results, with the machine's description, to docs/benchmarks.md.
  *
- * Usage: npm run bench   (reads ../shared/corpora/war-and-peace-en.txt)
+ * Usage: npm run bench [-- --only PART[,PART…]]   (reads ../shared/corpora/war-and-peace-en.txt)
+ * Parts: kernel, output, cli, workflow, map-steps; all of them by default, in that order.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { addTableTo } from '../dist/functions/counting/normalize.js';
-import { compareCodePoints } from '../dist/functions/counting/order.js';
-import { scanWindow } from '../dist/functions/counting/scanner.js';
-import { WordTable } from '../dist/functions/counting/word-table.js';
-import { decodeMessage, encodeMessage } from '../dist/functions/state/codec.js';
-import { decodeWordBlock, encodeWordBlock } from '../dist/functions/state/word-block.js';
+import { measureCli } from './bench/cli.mjs';
+import { measureKernel } from './bench/kernel.mjs';
+import { measureMapOutput } from './bench/map-output.mjs';
+import { measureMapSteps } from './bench/map-steps.mjs';
+import { measureWorkflow } from './bench/workflow.mjs';
 
+const PARTS = {
+  kernel: measureKernel,
+  output: measureMapOutput,
+  cli: measureCli,
+  workflow: measureWorkflow,
+  'map-steps': measureMapSteps,
+};
+
+function selectedParts(args) {
+  const at = args.indexOf('--only');
+  if (at === -1) return Object.keys(PARTS);
+  const names = (args[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(name in PARTS));
+  if (names.length === 0 || unknown.length > 0) {
+    process.stderr.write(
+      `bench: invalid --only ${JSON.stringify(args[at + 1] ?? '')}: expected a comma-separated list of ${Object.keys(PARTS).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  return Object.keys(PARTS).filter((name) => names.includes(name));
+}
+
+const parts = selectedParts(process.argv.slice(2));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const book = readFileSync(join(root, '..', 'shared', 'corpora', 'war-and-peace-en.txt'));
-const COPIES = 10;
-const english = Buffer.concat(Array(COPIES).fill(book));
-const nonLatin = Buffer.from(
-  english
-    .toString('utf8')
-    .replace(/[a-z]/gi, (letter) =>
-      String.fromCharCode(0x430 + (letter.toLowerCase().charCodeAt(0) - 97)),
-    ),
-);
+const english = Buffer.concat(Array(10).fill(book));
 const scratch = mkdtempSync(join(tmpdir(), 'wordcount-bench-'));
-const lines = [];
-const report = (line) => {
-  lines.push(line);
-  process.stdout.write(`${line}\n`);
-};
-
-/** Returns the best of `runs` timings of `work`, in seconds. */
-function best(runs, work) {
-  let fastest = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    work();
-    fastest = Math.min(fastest, (performance.now() - started) / 1000);
-  }
-  return fastest;
-}
-
-const mb = (bytes, seconds) => bytes / 1e6 / seconds;
-const kernel = (bytes) => {
-  const table = new WordTable();
-  scanWindow({ bytes, offset: 0, atEnd: true }, 0, bytes.length, table);
-  return table;
-};
-const naive = (bytes) => {
-  const counts = new Map();
-  for (const match of bytes
-    .toString('utf8')
-    .matchAll(/[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu)) {
-    const word = match[0].replaceAll('\u2019', "'").toLowerCase().normalize('NFC');
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  return counts;
-};
-
-report(
-  `## ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`,
-);
-report('');
-report('| measurement | result |');
-report('| --- | --- |');
-for (const [name, bytes] of [
-  ['English (War and Peace ×10)', english],
-  ['non-Latin (the same, letters mapped to Cyrillic)', nonLatin],
-]) {
-  const kernelSeconds = best(5, () => kernel(bytes));
-  const naiveSeconds = best(2, () => naive(bytes));
-  report(
-    `| kernel, ${name}, ${(bytes.length / 1e6).toFixed(1)} MB in memory | ${mb(bytes.length, kernelSeconds).toFixed(1)} MB/s, ${(naiveSeconds / kernelSeconds).toFixed(1)}× the naive \`\\p{L}\` regex and Map (${mb(bytes.length, naiveSeconds).toFixed(1)} MB/s) |`,
-  );
-}
-
 const englishFile = join(scratch, 'english.txt');
 writeFileSync(englishFile, english);
-const trStarted = performance.now();
-execFileSync('bash', [
-  '-c',
-  `LC_ALL=C tr -cs A-Za-z '\\n' < "${englishFile}" | sort | uniq -c > /dev/null`,
-]);
-const trSeconds = (performance.now() - trStarted) / 1000;
-const kernelEnglish = best(5, () => kernel(english));
-report(
-  `| \`LC_ALL=C tr -cs A-Za-z '\\n' \\| sort \\| uniq -c\` on the English text | ${mb(english.length, trSeconds).toFixed(1)} MB/s; the kernel is ${(trSeconds / kernelEnglish).toFixed(1)}× faster |`,
-);
-
-const counts = [...addTableTo(new Map(), kernel(book))].sort((a, b) =>
-  compareCodePoints(a[0], b[0]),
-);
-const json = Buffer.from(JSON.stringify(Object.fromEntries(counts)));
-const protobuf = encodeMessage('WordBlock', encodeWordBlock(counts));
-const plain = encodeMessage('WordBlock', encodeWordBlock(counts, { compress: false }));
-const encodeSeconds = best(5, () => encodeMessage('WordBlock', encodeWordBlock(counts)));
-const jsonEncodeSeconds = best(5, () => JSON.stringify(Object.fromEntries(counts)));
-const decodeSeconds = best(5, () => decodeWordBlock(decodeMessage('WordBlock', protobuf)));
-const jsonDecodeSeconds = best(5, () => JSON.parse(json.toString('utf8')));
-report(
-  `| map output of War and Peace (${counts.length} words): JSON | ${json.length} bytes, encode ${(jsonEncodeSeconds * 1000).toFixed(1)} ms, decode ${(jsonDecodeSeconds * 1000).toFixed(1)} ms |`,
-);
-report(
-  `| same, WordBlock front-coded, no DEFLATE | ${plain.length} bytes, ${(plain.length / json.length).toFixed(2)}× JSON |`,
-);
-report(
-  `| same, WordBlock front-coded with DEFLATE | ${protobuf.length} bytes, ${(protobuf.length / json.length).toFixed(2)}× JSON, encode ${(encodeSeconds * 1000).toFixed(1)} ms, decode ${(decodeSeconds * 1000).toFixed(1)} ms |`,
-);
-
-const cli = join(root, 'dist', 'functions', 'cli', 'main.js');
-const env = { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') };
-const timeCommand = (args) => {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [cli, englishFile, '--top', '1', ...args], {
-    env,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`wordcount ${args.join(' ')} failed: ${result.stderr}`);
-  return (performance.now() - started) / 1000;
+const rows = [];
+const sections = [];
+/** Adds a row to the table of measurements. */
+const report = (line) => {
+  rows.push(line);
+  process.stdout.write(`${line}\n`);
 };
-const inProcess = Math.min(timeCommand(['--in-process']), timeCommand(['--in-process']));
-const functions = Math.min(timeCommand([]), timeCommand([]));
-report(
-  `| \`wordcount FILE\` on ${(english.length / 1e6).toFixed(1)} MB, folder store, with start-up and upload | ${functions.toFixed(2)} s through local functions, ${inProcess.toFixed(2)} s in process: ${(functions / inProcess).toFixed(1)}× |`,
-);
-report('');
+/** Adds a block of its own, such as a table with other columns, below the table of measurements. */
+const section = (block) => {
+  sections.push(block);
+  process.stdout.write(`\n${block.join('\n')}\n`);
+};
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ');
 
-appendFileSync(join(root, 'docs', 'benchmarks.md'), `${lines.join('\n')}\n`);
+const heading =
+  `## ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0].model}, ` +
+  `${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
+const startLoad = load();
+process.stdout.write(`${heading}\n\n`);
+try {
+  for (const name of parts) {
+    await PARTS[name]({ root, scratch, book, english, englishFile, report, section });
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const lines = [
+  heading,
+  '',
+  `Parts: ${parts.join(', ')}. Load average (1, 5, 15 min): ${startLoad} at the start, ` +
+    `${load()} at the end; other programs shared the machine.`,
+  '',
+];
+if (rows.length > 0) lines.push('| measurement | result |', '| --- | --- |', ...rows, '');
+for (const block of sections) lines.push(...block, '');
+const page = join(root, 'docs', 'benchmarks.md');
+appendFileSync(page, `\n${lines.join('\n')}`);
+// Prettier aligns the new tables like the older ones, so the page stays lint-clean.
+execFileSync(join(root, 'node_modules', '.bin', 'prettier'), ['--write', page], {
+  stdio: 'ignore',
+});
