@@ -20,6 +20,12 @@ const STEP_TARGET_MS = 500;
 /** A step starts only when 1.5 times its predicted duration fits: rates vary between steps. */
 const STEP_MARGIN = 1.5;
 
+/**
+ * The rate the last invocation in this process measured. A new invocation sizes its first
+ * step with it, so a small range is counted in one step instead of several small ones.
+ */
+let lastBytesPerSecond: number | undefined;
+
 export interface CountInStepsOptions {
   /** Bytes per ranged read inside a step. */
   windowBytes: number;
@@ -47,7 +53,7 @@ export async function countInSteps(
 ): Promise<SteppedCount> {
   const table = new WordTable();
   const started = Date.now();
-  let rate = options.knownBytesPerSecond;
+  let rate = options.knownBytesPerSecond ?? lastBytesPerSecond;
   let next = from;
 
   while (next < range.end) {
@@ -67,6 +73,7 @@ export async function countInSteps(
     }
     rate = (next - from) / (Math.max(Date.now() - started, 1) / 1000);
   }
+  if (next > from) lastBytesPerSecond = rate;
   return { table, next, elapsedMs: Date.now() - started };
 }
 

@@ -46,9 +46,11 @@ export async function runMapTask(
 ): Promise<MapReceipt> {
   validateMapTask(task, context.limits);
   const { store } = context;
-  await checkMapTaskAgainstPlan(store, context.limits.stateBucket, task);
-
-  const committed = await readStored(store, task.receipt.bucket, task.receipt.key, 'MapReceipt');
+  // Both reads at once: a round trip less before counting starts.
+  const [, committed] = await Promise.all([
+    checkMapTaskAgainstPlan(store, context.limits.stateBucket, task),
+    readStored(store, task.receipt.bucket, task.receipt.key, 'MapReceipt'),
+  ]);
   if (committed !== undefined) {
     log.info(
       { committedAttempt: committed.attempt },
