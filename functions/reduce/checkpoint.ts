@@ -1,5 +1,5 @@
 /**
- * Checkpoints of reduce tasks that handed over. A checkpoint holds the merged counts of the
+ * Checkpoints of reduce tasks that handed over. A checkpoint contains the merged counts of the
  * task's input slices `[0, nextInput)`, so its content depends only on the task and that
  * index: it is stored once under a key that names both, and two instances that stop at the
  * same slice write the same counts.
@@ -66,7 +66,9 @@ export async function readReduceCheckpoint(
     throw new CorruptObjectError(`${where} is invalid: ${error.message}`, { cause: error });
   }
   if (words !== checkpoint.words) {
-    throw new CorruptObjectError(`${where} holds ${words} words but declares ${checkpoint.words}`);
+    throw new CorruptObjectError(
+      `${where} contains ${words} words but declares ${checkpoint.words}`,
+    );
   }
   return { checkpoint, counts };
 }

@@ -92,7 +92,7 @@ export function sliceBytes(slice: MapSlice): number {
   return slice.blockLengths.reduce((sum, blockLength) => sum + blockLength, 0);
 }
 
-/** Returns the end of the batch that starts at `start`: at least one slice, else about `target` bytes. */
+/** Returns the end and the bytes of the batch at `start`: about `target` bytes, at least one slice. */
 function nextBatch(
   inputs: readonly MapSlice[],
   start: number,

@@ -210,8 +210,8 @@ function asCommitted(receipt: ReduceReceipt): ReduceReceipt {
 }
 
 /**
- * The response of an invocation that stopped early: not committed, it tells the coordinator
- * where merging stopped and which checkpoint continues it. Its rate is this invocation's.
+ * The response of an invocation that stopped early. It is not committed: it names where
+ * merging stopped and the checkpoint that continues it, with this invocation's rate.
  */
 function continuation(
   task: ReduceTask,

@@ -1,8 +1,8 @@
 /**
- * Deadline-aware hand-over of reduce tasks: a reduce instance throttled far below its real
- * rate cannot merge its many input slices within its timeout, so it stops before its
- * deadline, stores a reduce checkpoint, and the coordinator hands the rest to further
- * invocations, also after the coordinator itself was replaced.
+ * Deadline-aware hand-over of reduce tasks. A reduce instance throttled far below its real
+ * rate cannot merge its many input slices within its timeout. It stops before its deadline
+ * and stores a reduce checkpoint, and the coordinator hands the rest to further invocations,
+ * also after the coordinator itself was replaced.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,7 +108,7 @@ describe('a reduce slower than its plan', () => {
     const checkpoints = await reduceCheckpoints(status.jobId);
     expect(checkpoints.size).toBe(handedOver.length);
 
-    // No reduce invocation ran past its timeout: each answered within it.
+    // No reduce invocation ran past its timeout: each returned its response within it.
     const reduceRequests = logs.filter(
       (line) => line.service === 'reduce' && line.msg === 'request done',
     );
@@ -165,8 +165,8 @@ describe('a reduce slower than its plan', () => {
         line.service === 'coordinator' &&
         line.msg === 'reduce task resumes from its furthest stored checkpoint',
     );
-    // Each request of the new coordinator that found no receipt resumed; the first one from
-    // a checkpoint at least as far as those stored before the restart.
+    // Each request of the new coordinator that found no receipt resumed. The first one
+    // resumed from a checkpoint at least as far as those stored before the restart.
     expect(resumed.length).toBeGreaterThanOrEqual(1);
     expect(Number(resumed[0].next)).toBeGreaterThanOrEqual(Math.min(...before.keys()));
     const fromStart = logs.filter(
