@@ -6,7 +6,12 @@
  */
 import { CorruptObjectError } from '../lib/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { checkpointPosition, keys, receiptNumber } from '../state/keys.js';
+import {
+  checkpointPosition,
+  keys,
+  receiptNumber,
+  reduceCheckpointPosition,
+} from '../state/keys.js';
 import type {
   JobFailure,
   JobRecord,
@@ -81,19 +86,22 @@ export class JobState {
    * Returns the furthest checkpoint of each chunk that has one: where a map task that handed
    * over, possibly under an earlier coordinator request, continues.
    */
-  async latestCheckpoints(jobId: string): Promise<Map<number, ObjectRef>> {
-    const furthest = new Map<number, { offset: number; key: string }>();
-    for await (const item of this.store.list(this.bucket, keys.checkpointPrefix(jobId))) {
-      const position = checkpointPosition(item.key);
-      if (position === undefined) continue;
-      const known = furthest.get(position.chunk);
-      if (known === undefined || position.offset > known.offset)
-        furthest.set(position.chunk, { offset: position.offset, key: item.key });
-    }
-    const refs = new Map<number, ObjectRef>();
-    for (const [chunk, { key }] of furthest)
-      refs.set(chunk, { bucket: this.bucket, key, etag: '', size: 0 });
-    return refs;
+  latestCheckpoints(jobId: string): Promise<Map<number, ObjectRef>> {
+    return this.furthestCheckpoints(jobId, (key) => {
+      const position = checkpointPosition(key);
+      return position && { id: position.chunk, progress: position.offset };
+    });
+  }
+
+  /**
+   * Returns the furthest checkpoint of each reduce task that has one: where a reduce task
+   * that handed over, possibly under an earlier coordinator request, continues.
+   */
+  latestReduceCheckpoints(jobId: string): Promise<Map<number, ObjectRef>> {
+    return this.furthestCheckpoints(jobId, (key) => {
+      const position = reduceCheckpointPosition(key);
+      return position && { id: position.task, progress: position.nextInput };
+    });
   }
 
   /** Returns the committed reduce receipts of the plan's groups, by task. */
@@ -148,6 +156,25 @@ export class JobState {
       contentType: 'application/json',
     });
     await writeStored(this.store, this.bucket, keys.status(status.jobId), 'JobStatus', status);
+  }
+
+  /** Lists the job's checkpoints and keeps, per task id, the key with the most progress. */
+  private async furthestCheckpoints(
+    jobId: string,
+    position: (key: string) => { id: number; progress: number } | undefined,
+  ): Promise<Map<number, ObjectRef>> {
+    const furthest = new Map<number, { progress: number; key: string }>();
+    for await (const item of this.store.list(this.bucket, keys.checkpointPrefix(jobId))) {
+      const found = position(item.key);
+      if (found === undefined) continue;
+      const known = furthest.get(found.id);
+      if (known === undefined || found.progress > known.progress)
+        furthest.set(found.id, { progress: found.progress, key: item.key });
+    }
+    const refs = new Map<number, ObjectRef>();
+    for (const [id, { key }] of furthest)
+      refs.set(id, { bucket: this.bucket, key, etag: '', size: 0 });
+    return refs;
   }
 
   private async receipts<N extends 'MapReceipt' | 'ReduceReceipt'>(

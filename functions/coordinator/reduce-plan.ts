@@ -10,6 +10,7 @@ import type {
   JobRecord,
   MapReceipt,
   MapSlice,
+  ObjectRef,
   PartitionGroup,
   ReducePlan,
   ReduceTask,
@@ -87,12 +88,16 @@ export function groupPartitions(
   return groups;
 }
 
-/** Returns the task of reduce group `task`: its slice of every map output that has bytes in it. */
+/**
+ * Returns the task of reduce group `task`: its slice of every map output that has bytes in it,
+ * in the order of the plan's map receipts, and the checkpoint to continue from, if any.
+ */
 export function reduceTask(
   plan: ReducePlan,
   task: number,
   attempt: number,
   bucket: string,
+  checkpoint?: ObjectRef,
 ): ReduceTask {
   const group = plan.groups[task];
   const inputs: MapSlice[] = [];
@@ -121,5 +126,6 @@ export function reduceTask(
     inputs,
     output: { bucket, key: keys.reduceOutput(plan.jobId, task), etag: '', size: 0 },
     receipt: { bucket, key: keys.reduceReceipt(plan.jobId, task), etag: '', size: 0 },
+    checkpoint,
   };
 }

@@ -87,7 +87,7 @@ export function buildStatus(job: JobRecord, bucket: string, progress: StoredProg
     result: result === undefined ? undefined : ref(keys.result(job.jobId)),
     resultTsv: result === undefined ? undefined : ref(keys.resultTsv(job.jobId)),
     createdMs: job.createdMs,
-    handovers: mapReceipts.reduce((sum, receipt) => sum + receipt.handovers, 0),
+    handovers: all.reduce((sum, receipt) => sum + receipt.handovers, 0),
   };
 }
 

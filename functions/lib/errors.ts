@@ -186,12 +186,16 @@ export class JobFailedError extends WordcountError {
   }
 }
 
-/** Thrown when an invocation arrives too late in its time to count anything before its deadline. */
+/**
+ * Thrown when a map or reduce invocation arrives too late in its time to count or merge
+ * anything before its deadline.
+ */
 export class NoTimeLeftError extends WordcountError {
-  constructor(chunk: number, timeoutSeconds: number, reserveSeconds: number) {
+  /** @param task the task, for example `map chunk 3` or `reduce task 0` */
+  constructor(task: string, timeoutSeconds: number, reserveSeconds: number) {
     super(
       'NO_TIME_LEFT',
-      `map chunk ${chunk} started with no time left to count before its deadline ` +
+      `${task} started with no time left to work before its deadline ` +
         `(timeout ${timeoutSeconds} s, hand-over reserve ${reserveSeconds} s); ` +
         'send it again, or raise FUNCTION_TIMEOUT_SECONDS if this repeats',
     );

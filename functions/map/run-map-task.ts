@@ -74,7 +74,11 @@ export async function runMapTask(
     maxBytesPerSecond: context.testMaxBytesPerSecond,
   });
   if (counted.next === from) {
-    throw new NoTimeLeftError(task.chunk, context.timeoutSeconds, context.reserveSeconds);
+    throw new NoTimeLeftError(
+      `map chunk ${task.chunk}`,
+      context.timeoutSeconds,
+      context.reserveSeconds,
+    );
   }
   const counts = addTableTo(resumed?.counts ?? new CountMap(), counted.table);
   const words = (resumed?.checkpoint.words ?? 0) + counted.table.total;

@@ -14,7 +14,12 @@ export function reduceRoutes(context: ReduceContext): Router {
       attempt: task.attempt,
     });
 
-    const receipt = await runReduceTask(task, context, response.locals.log);
+    const receipt = await runReduceTask(
+      task,
+      context,
+      response.locals.arrivedMs,
+      response.locals.log,
+    );
     sendMessage(request, response, 'ReduceReceipt', receipt);
   });
   return router;

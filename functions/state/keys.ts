@@ -5,6 +5,7 @@
  *   map/{chunk}.out          map output: one WordBlock per partition, concatenated
  *   map/{chunk}.receipt      MapReceipt: written once, after the output, and commits it
  *   checkpoint/{chunk}-{offset}.pb  Checkpoint of a map task that handed over
+ *   checkpoint/r{task}-{next}.pb    ReduceCheckpoint of a reduce task that handed over
  *   reduce-plan.pb           ReducePlan: the committed map outputs and partition groups, written once
  *   reduce/{task}.out        reduce output: one WordBlock in result order
  *   reduce/{task}.receipt    ReduceReceipt: written once, after the output, and commits it
@@ -25,6 +26,8 @@ export const keys = {
   checkpointPrefix: (jobId: string): string => `jobs/${jobId}/checkpoint/`,
   checkpoint: (jobId: string, chunk: number, offset: number): string =>
     `jobs/${jobId}/checkpoint/${pad(chunk, 6)}-${offset}.pb`,
+  reduceCheckpoint: (jobId: string, task: number, nextInput: number): string =>
+    `jobs/${jobId}/checkpoint/r${pad(task, 4)}-${nextInput}.pb`,
   reducePlan: (jobId: string): string => `jobs/${jobId}/reduce-plan.pb`,
   reducePrefix: (jobId: string): string => `jobs/${jobId}/reduce/`,
   reduceOutput: (jobId: string, task: number): string => `jobs/${jobId}/reduce/${pad(task, 4)}.out`,
@@ -49,6 +52,14 @@ export function receiptNumber(key: string): number | undefined {
 export function checkpointPosition(key: string): { chunk: number; offset: number } | undefined {
   const match = /\/checkpoint\/(\d+)-(\d+)\.pb$/.exec(key);
   return match === null ? undefined : { chunk: Number(match[1]), offset: Number(match[2]) };
+}
+
+/** Returns the task and next input slice of a reduce checkpoint key, or undefined for other keys. */
+export function reduceCheckpointPosition(
+  key: string,
+): { task: number; nextInput: number } | undefined {
+  const match = /\/checkpoint\/r(\d+)-(\d+)\.pb$/.exec(key);
+  return match === null ? undefined : { task: Number(match[1]), nextInput: Number(match[2]) };
 }
 
 /** Job ids: lowercase letters, digits, dots, hyphens and underscores, 1 to 128, safe in keys and URLs. */

@@ -126,6 +126,7 @@ export interface ReduceTask {
   inputs: MapSlice[];
   output: ObjectRef;
   receipt: ObjectRef;
+  checkpoint?: ObjectRef;
 }
 
 export interface ReduceReceipt {
@@ -140,6 +141,24 @@ export interface ReduceReceipt {
   durationSeconds: number;
   bytesPerSecond: number;
   output: ObjectRef;
+  complete: boolean;
+  nextInput: number;
+  checkpoint?: ObjectRef;
+  handovers: number;
+}
+
+export interface ReduceCheckpoint {
+  jobId: string;
+  task: number;
+  firstPartition: number;
+  endPartition: number;
+  nextInput: number;
+  words: number;
+  counts: WordBlock;
+  inputBytes: number;
+  handovers: number;
+  startedMs: number;
+  durationSeconds: number;
 }
 
 export interface PartitionGroup {
@@ -229,6 +248,7 @@ export interface Messages {
   MapSlice: MapSlice;
   ReduceTask: ReduceTask;
   ReduceReceipt: ReduceReceipt;
+  ReduceCheckpoint: ReduceCheckpoint;
   PartitionGroup: PartitionGroup;
   ReducePlan: ReducePlan;
   JobResult: JobResult;

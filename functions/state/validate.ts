@@ -5,7 +5,7 @@
  */
 import { BucketNotAllowedError, InvalidKeyError, InvalidRequestError } from '../lib/errors.js';
 import { validateBucket, validateKey } from '../store/names.js';
-import { JOB_ID_PATTERN, keys } from './keys.js';
+import { JOB_ID_PATTERN, keys, reduceCheckpointPosition } from './keys.js';
 import type { MapTask, ObjectRef, ReduceTask } from './messages.js';
 import { MAX_PARTITIONS } from './partition.js';
 
@@ -110,6 +110,23 @@ export function validateReduceTask(task: ReduceTask, limits: TaskLimits): void {
     keys.reduceReceipt(task.jobId, task.task),
     'receipt',
   );
+  if (task.checkpoint !== undefined) validateReduceCheckpointRef(task, limits.stateBucket);
+}
+
+/** Checks that a reduce task's checkpoint is a key the layout assigns to this job and task. */
+function validateReduceCheckpointRef(task: ReduceTask, stateBucket: string): void {
+  const ref = task.checkpoint as ObjectRef;
+  checkNames(ref, 'checkpoint');
+  const position = reduceCheckpointPosition(ref.key);
+  const expected = keys.reduceCheckpoint(task.jobId, task.task, position?.nextInput ?? 0);
+  if (ref.bucket !== stateBucket || ref.key !== expected) {
+    const pattern = keys
+      .reduceCheckpoint(task.jobId, task.task, 0)
+      .replace(/-0\.pb$/, '-{next}.pb');
+    throw new InvalidRequestError(
+      `invalid checkpoint ${ref.bucket}/${ref.key}: expected ${stateBucket}/${pattern}`,
+    );
+  }
 }
 
 function requireAttempt(attempt: number): void {

@@ -303,6 +303,20 @@ describe('reduce function API', () => {
       { jobId: 'api-job', attempt: 1, firstPartition: 3, endPartition: 3 },
       /invalid partitions \[3, 3\)/,
     ],
+    [
+      'a checkpoint of another task',
+      {
+        jobId: 'api-job',
+        task: 0,
+        attempt: 1,
+        firstPartition: 0,
+        endPartition: 1,
+        output: { bucket: 'api', key: keys.reduceOutput('api-job', 0) },
+        receipt: { bucket: 'api', key: keys.reduceReceipt('api-job', 0) },
+        checkpoint: { bucket: 'api', key: keys.reduceCheckpoint('api-job', 1, 3) },
+      },
+      /invalid checkpoint api\/jobs\/api-job\/checkpoint\/r0001-3\.pb/,
+    ],
   ])('rejects %s', async (_name, body, message) => {
     const error = await errorOf(await fetch(`${target.deployment.reduceUrl}/reduce`, json(body)));
 
