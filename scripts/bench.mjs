@@ -22,6 +22,7 @@ import { measureCli } from './bench/cli.mjs';
 import { measureKernel } from './bench/kernel.mjs';
 import { measureMapOutput } from './bench/map-output.mjs';
 import { measureMapSteps } from './bench/map-steps.mjs';
+import { measureShortTimeout } from './bench/short-timeout.mjs';
 import { measureWorkflow } from './bench/workflow.mjs';
 
 const PARTS = {
@@ -30,6 +31,7 @@ const PARTS = {
   cli: measureCli,
   workflow: measureWorkflow,
   'map-steps': measureMapSteps,
+  'short-timeout': measureShortTimeout,
 };
 
 function selectedParts(args) {
