@@ -1,13 +1,13 @@
 /**
  * The scanner's fast path: runs of words made only of ASCII letters and digits and two-byte
- * UTF-8 word characters, separated by ASCII bytes. That covers nearly all of English,
- * Cyrillic, Greek and most Latin-script text. Anything else goes back to the general state
- * machine in scanner.ts, which follows the whole word rule.
+ * UTF-8 word characters, separated by ASCII bytes: most words of English, Cyrillic, Greek
+ * and other text whose letters are ASCII or two-byte UTF-8. Anything else goes back to the
+ * general state machine in scanner.ts, which follows the whole word rule.
  */
 import { FOLDED_ASCII, TWO_BYTE_WORD } from './char-class.js';
 import { keyBuffer } from './key-buffer.js';
 import { MAX_WORD_BYTES } from './limits.js';
-import { HASH_PARAMETERS, KEY_PREFIX_BYTES, type WordTable, hashPrefix } from './word-table.js';
+import { HASH_PARAMETERS, KEY_PREFIX_BYTES, type WordTable } from './word-table.js';
 
 /**
  * Returns whether the bytes at `index` are a two-byte UTF-8 sequence (lead C2 to DF) of a
@@ -90,9 +90,7 @@ export function countSimpleWords(
       // A short ASCII word: its key is its bytes lowercased, read four at a time.
       low = (view.getInt32(wordStart, true) | FOLD_FOUR_ASCII) & lowMasks[keyLength];
       high = (view.getInt32(wordStart + 4, true) | FOLD_FOUR_ASCII) & highMasks[keyLength];
-      hash = hashPrefix(low, high, seed, multiplier);
-      prefix.setInt32(0, low, true);
-      prefix.setInt32(4, high, true);
+      hash = Math.imul(Math.imul(seed ^ low, multiplier) ^ high, multiplier); // hashPrefix
     } else {
       // Any other word: copy and hash its key byte by byte, including two-byte characters.
       // The key grows by as many bytes as the input advances, so `stop` keeps the writes
@@ -129,7 +127,9 @@ export function countSimpleWords(
       if (end >= 0x80 || index - wordStart > maxWordBytes) return wordStart;
       low = prefix.getInt32(0, true);
       high = prefix.getInt32(4, true);
-      if (keyLength <= KEY_PREFIX_BYTES) hash = hashPrefix(low, high, seed, multiplier);
+      if (keyLength <= KEY_PREFIX_BYTES) {
+        hash = Math.imul(Math.imul(seed ^ low, multiplier) ^ high, multiplier); // hashPrefix
+      }
     }
 
     // Only an ASCII separator other than the apostrophe ends a word here.

@@ -30,9 +30,9 @@ export const HASH_SEED = random.readInt32LE(0);
 export const HASH_MULTIPLIER = random.readInt32LE(4) | 0x01000001;
 
 /**
- * HASH_SEED and HASH_MULTIPLIER for hot loops. An element of an Int32Array is an int32 to
- * V8's optimizing compiler, while most int32 constants are heap numbers (too large for its
- * small integers) that Math.imul would convert again at every use.
+ * HASH_SEED and HASH_MULTIPLIER for hot loops. V8's optimizing compiler reads an Int32Array
+ * element as an int32. Read from a module constant instead, the multiplier was a tagged
+ * number that Node.js 20's optimized code converted again before each Math.imul.
  */
 export const HASH_PARAMETERS = Int32Array.of(HASH_SEED, HASH_MULTIPLIER);
 
@@ -48,7 +48,7 @@ const LENGTH = 1;
 const PREFIX_LOW = 2;
 const PREFIX_HIGH = 3;
 
-/** Key bytes held in an entry record; a longer key compares the rest in the arena. */
+/** Key bytes held in an entry record. A longer key compares the rest in the arena. */
 export const KEY_PREFIX_BYTES = 8;
 
 /**
@@ -102,6 +102,7 @@ export class WordTable {
   private offsets = new Uint32Array(INITIAL_SLOTS / 2);
   private counts = new Float64Array(INITIAL_SLOTS / 2);
   private arena = new Uint8Array(64 * 1024);
+  private arenaView = new DataView(this.arena.buffer);
   private arenaLength = 0;
   private entries = 0;
 
@@ -118,8 +119,9 @@ export class WordTable {
   }
 
   /**
-   * Adds `count` to the key `key[0, length)` with hash `hash`. Every add to one table must
-   * hash the same way, so that equal keys have equal hashes; `hashKey` is the scanner's way.
+   * Adds `count` to the key `key[0, length)` with hash `hash`. All adds to one table must
+   * hash keys the same way, because equal keys must have equal hashes. The scanner hashes
+   * as `hashKey` does.
    */
   add(key: Uint8Array, length: number, hash: number, count = 1): void {
     readPrefix(key, length);
@@ -128,7 +130,8 @@ export class WordTable {
 
   /**
    * Adds `count` to the key `key[0, length)` like `add`, with its prefix (see `hashPrefix`)
-   * already read into `low` and `high`.
+   * already read into `low` and `high`. A key of at most KEY_PREFIX_BYTES bytes is read
+   * from the prefix alone, and `key` may then hold anything.
    */
   addPacked(
     key: Uint8Array,
@@ -191,8 +194,16 @@ export class WordTable {
     high: number,
     count: number,
   ): void {
-    if (this.arenaLength + length > this.arena.length) this.growArena(length);
-    this.arena.set(key.subarray(0, length), this.arenaLength);
+    // A short key is written from its prefix, so callers need not store its bytes in `key`.
+    // The eight bytes written may pass the key's end, and the next key overwrites them.
+    const needed = Math.max(length, KEY_PREFIX_BYTES);
+    if (this.arenaLength + needed > this.arena.length) this.growArena(needed);
+    if (length <= KEY_PREFIX_BYTES) {
+      this.arenaView.setInt32(this.arenaLength, low, true);
+      this.arenaView.setInt32(this.arenaLength + 4, high, true);
+    } else {
+      this.arena.set(key.subarray(0, length), this.arenaLength);
+    }
 
     const index = this.entries++;
     const record = index * RECORD_FIELDS;
@@ -215,6 +226,7 @@ export class WordTable {
     const arena = new Uint8Array(capacity);
     arena.set(this.arena.subarray(0, this.arenaLength));
     this.arena = arena;
+    this.arenaView = new DataView(arena.buffer);
   }
 
   private growSlots(): void {
