@@ -152,12 +152,13 @@ export class WordTable {
 
       const index = entry - 1;
       const record = index * RECORD_FIELDS;
+      // A short key is equal when its prefix and length are; the hash is for long keys.
       if (
-        records[record + HASH] === hash &&
-        records[record + LENGTH] === length &&
         records[record + PREFIX_LOW] === low &&
         records[record + PREFIX_HIGH] === high &&
-        (length <= KEY_PREFIX_BYTES || this.suffixEquals(index, key, length))
+        records[record + LENGTH] === length &&
+        (length <= KEY_PREFIX_BYTES ||
+          (records[record + HASH] === hash && this.suffixEquals(index, key, length)))
       ) {
         this.counts[index] += count;
         return;
