@@ -32,6 +32,15 @@ const bmp = buildPlane(0);
 bmp[0x27] = APOSTROPHE;
 bmp[0x2019] = APOSTROPHE;
 
+/**
+ * 1 for the word characters among U+0080 to U+07FF, the characters of two-byte UTF-8
+ * sequences, and 0 for the rest, by code point.
+ */
+export const TWO_BYTE_WORD = new Uint8Array(0x800);
+for (let codePoint = 0x80; codePoint < 0x800; codePoint++) {
+  if (bmp[codePoint] === WORD) TWO_BYTE_WORD[codePoint] = 1;
+}
+
 /** Classes of the supplementary planes, each built on its first use. */
 const astralPlanes: (Uint8Array | undefined)[] = new Array(17);
 

@@ -4,10 +4,19 @@
  * is the ownership rule that makes every word counted by exactly one range.
  */
 import { WordTooLongError } from '../lib/errors.js';
-import { APOSTROPHE, FOLDED_ASCII, SEPARATOR, WORD, classify } from './char-class.js';
+import {
+  APOSTROPHE,
+  FOLDED_ASCII,
+  SEPARATOR,
+  TWO_BYTE_WORD,
+  WORD,
+  classify,
+} from './char-class.js';
+import { growKeyBuffer, keyBuffer, type KeyBuffer } from './key-buffer.js';
 import { MAX_WORD_BYTES } from './limits.js';
+import { countSimpleWords, isTwoByteWordChar } from './simple-words.js';
 import { INCOMPLETE, decodeUnit, findUnitStart } from './utf8.js';
-import { HASH_SEED, hashKeyByte, type WordTable } from './word-table.js';
+import { HASH_PARAMETERS, KEY_PREFIX_BYTES, type WordTable, hashPrefix } from './word-table.js';
 
 /** Bytes of the input, starting at file offset `offset`. */
 export interface Window {
@@ -23,31 +32,6 @@ const IN_WORD = 1;
 const AFTER_APOSTROPHE = 2;
 
 /**
- * Word key buffer shared by all scans. Keys are the word's UTF-8 bytes with ASCII letters
- * lowercased and each joining U+2019 written as U+0027.
- */
-let key = new Uint8Array(4096);
-
-function growKey(needed: number): void {
-  let capacity = key.length * 2;
-  while (capacity < needed) capacity *= 2;
-  const grown = new Uint8Array(capacity);
-  grown.set(key);
-  key = grown;
-}
-
-function addWord(
-  table: WordTable,
-  keyLength: number,
-  hash: number,
-  offset: number,
-  length: number,
-): void {
-  if (length > MAX_WORD_BYTES) throw new WordTooLongError(offset, MAX_WORD_BYTES);
-  table.add(key, keyLength, hash);
-}
-
-/**
  * Counts into `table` every word that starts at a file offset in `[countFrom, countUntil)`
  * and ends inside the window. The window must start at or before `countFrom - LOOKBEHIND_BYTES`
  * (or at offset 0), so the scan can tell whether `countFrom` lies inside a word.
@@ -57,6 +41,10 @@ function addWord(
  * done. A smaller result means the window ended first. The caller then reads a window that
  * starts `LOOKBEHIND_BYTES` before the result, and a larger one when the result did not
  * advance, because then a word is longer than the window.
+ *
+ * Outside words, the fast path in simple-words.ts counts runs of simple words. Inside an
+ * owned word, ASCII and two-byte characters are folded and hashed in a tight loop. Every
+ * other byte takes the general step, one UTF-8 unit at a time.
  *
  * @throws WordTooLongError when an owned word is longer than MAX_WORD_BYTES.
  */
@@ -71,6 +59,13 @@ export function scanWindow(
   const base = window.offset;
   const from = countFrom - base;
   const until = countUntil - base;
+  const atEnd = window.atEnd;
+  const folded = FOLDED_ASCII;
+  const twoByteWord = TWO_BYTE_WORD;
+  const seed = HASH_PARAMETERS[0];
+  const multiplier = HASH_PARAMETERS[1];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let key = keyBuffer();
 
   let index = base === 0 ? 0 : findUnitStart(bytes, 0);
   let state = OUTSIDE;
@@ -78,38 +73,55 @@ export function scanWindow(
   let wordStart = 0;
   let apostropheAt = 0;
   let keyLength = 0;
-  let hash = HASH_SEED;
+  let hash = seed;
 
   for (;;) {
+    if (state === OUTSIDE && index >= from && index < until) {
+      index = countSimpleWords(bytes, view, index, until, limit, table);
+    }
     if (index >= until && (state === OUTSIDE || !owned)) return base + index;
 
     if (state === IN_WORD && owned) {
-      // Hot path: ASCII letters and digits inside a word.
-      for (;;) {
-        const stop = Math.min(limit, index + key.length - keyLength);
-        while (index < stop) {
-          const folded = FOLDED_ASCII[bytes[index]];
-          if (folded === 0) break;
-          key[keyLength++] = folded;
-          hash = hashKeyByte(hash, folded);
+      // ASCII and two-byte word characters. The key grows by as many bytes as the input
+      // advances, so `stop` keeps the writes inside the key buffer.
+      const keyBytes = key.bytes;
+      const room = keyBytes.length - keyLength;
+      const stop = index + room < limit ? index + room : limit;
+      while (index < stop) {
+        const byte = bytes[index];
+        const folding = folded[byte];
+        if (folding !== 0) {
+          keyBytes[keyLength++] = folding;
+          hash = Math.imul(hash ^ folding, multiplier);
           index++;
+        } else {
+          if (
+            byte < 0x80 ||
+            index + 1 >= stop ||
+            !isTwoByteWordChar(bytes, index, limit, twoByteWord)
+          )
+            break;
+          const next = bytes[index + 1];
+          keyBytes[keyLength++] = byte;
+          keyBytes[keyLength++] = next;
+          hash = Math.imul(Math.imul(hash ^ byte, multiplier) ^ next, multiplier);
+          index += 2;
         }
-        if (index < stop || index >= limit) break;
-        growKey(key.length + 1);
       }
     }
 
     if (index >= limit) break;
 
+    // General step: one UTF-8 unit.
     const byte = bytes[index];
     let length = 1;
     let charClass: number;
     if (byte < 0x80) {
       charClass = SEPARATOR;
-      if (FOLDED_ASCII[byte] !== 0) charClass = WORD;
+      if (folded[byte] !== 0) charClass = WORD;
       else if (byte === 0x27) charClass = APOSTROPHE;
     } else {
-      const unit = decodeUnit(bytes, index, limit, window.atEnd);
+      const unit = decodeUnit(bytes, index, limit, atEnd);
       if (unit === INCOMPLETE) break;
       if (unit < 0) {
         length = -unit;
@@ -126,21 +138,22 @@ export function scanWindow(
         wordStart = index;
         owned = index >= from;
         keyLength = 0;
-        hash = HASH_SEED;
+        hash = seed;
+        key.prefix.setFloat64(0, 0);
       } else if (state === AFTER_APOSTROPHE) {
         state = IN_WORD;
         if (owned) {
-          if (keyLength + 1 > key.length) growKey(keyLength + 1);
-          key[keyLength++] = 0x27;
-          hash = hashKeyByte(hash, 0x27);
+          if (keyLength + 1 > key.bytes.length) key = growKeyBuffer(keyLength + 1);
+          key.bytes[keyLength++] = 0x27;
+          hash = Math.imul(hash ^ 0x27, multiplier);
         }
       }
       if (owned) {
-        if (keyLength + length > key.length) growKey(keyLength + length);
+        if (keyLength + length > key.bytes.length) key = growKeyBuffer(keyLength + length);
         for (let i = 0; i < length; i++) {
-          const keyByte = length === 1 ? FOLDED_ASCII[byte] : bytes[index + i];
-          key[keyLength++] = keyByte;
-          hash = hashKeyByte(hash, keyByte);
+          const keyByte = length === 1 ? folded[byte] : bytes[index + i];
+          key.bytes[keyLength++] = keyByte;
+          hash = Math.imul(hash ^ keyByte, multiplier);
         }
       }
     } else if (state === IN_WORD) {
@@ -148,22 +161,22 @@ export function scanWindow(
         state = AFTER_APOSTROPHE;
         apostropheAt = index;
       } else {
-        if (owned) addWord(table, keyLength, hash, base + wordStart, index - wordStart);
+        if (owned) addWord(table, key, keyLength, hash, base + wordStart, index - wordStart);
         state = OUTSIDE;
       }
     } else if (state === AFTER_APOSTROPHE) {
-      if (owned) addWord(table, keyLength, hash, base + wordStart, apostropheAt - wordStart);
+      if (owned) addWord(table, key, keyLength, hash, base + wordStart, apostropheAt - wordStart);
       state = OUTSIDE;
     }
     index += length;
   }
 
   // The window ended at `index`, possibly before an incomplete character.
-  if (window.atEnd) {
+  if (atEnd) {
     if (state === IN_WORD && owned) {
-      addWord(table, keyLength, hash, base + wordStart, index - wordStart);
+      addWord(table, key, keyLength, hash, base + wordStart, index - wordStart);
     } else if (state === AFTER_APOSTROPHE && owned) {
-      addWord(table, keyLength, hash, base + wordStart, apostropheAt - wordStart);
+      addWord(table, key, keyLength, hash, base + wordStart, apostropheAt - wordStart);
     }
     return base + index;
   }
@@ -173,4 +186,28 @@ export function scanWindow(
     return base + wordStart;
   }
   return base + index;
+}
+
+/**
+ * Adds a word that the general step ended. `byteHash` is the hash of every key byte, which
+ * is the table hash of long keys only (see `hashKey`).
+ *
+ * @throws WordTooLongError when the word spans more than MAX_WORD_BYTES input bytes.
+ */
+function addWord(
+  table: WordTable,
+  key: KeyBuffer,
+  keyLength: number,
+  byteHash: number,
+  offset: number,
+  length: number,
+): void {
+  if (length > MAX_WORD_BYTES) throw new WordTooLongError(offset, MAX_WORD_BYTES);
+  const low = key.prefix.getInt32(0, true);
+  const high = key.prefix.getInt32(4, true);
+  const hash =
+    keyLength <= KEY_PREFIX_BYTES
+      ? hashPrefix(low, high, HASH_PARAMETERS[0], HASH_PARAMETERS[1])
+      : byteHash;
+  table.addPacked(key.bytes, keyLength, hash, low, high);
 }
