@@ -1,9 +1,8 @@
 import {
   FNV_OFFSET_BASIS,
-  HASH_SEED,
   WordTable,
   hashByte,
-  hashKeyByte,
+  hashKey,
 } from '../../functions/counting/word-table.js';
 
 const encoder = new TextEncoder();
@@ -15,11 +14,10 @@ function fnv(word: string): number {
   return value;
 }
 
-/** Returns the table hash, as the scanner computes it. */
+/** Returns the table hash, as the scanner computes it: from the prefix for keys up to 8 bytes. */
 function tableHash(word: string): number {
-  let value = HASH_SEED;
-  for (const byte of encoder.encode(word)) value = hashKeyByte(value, byte);
-  return value;
+  const key = encoder.encode(word);
+  return hashKey(key, key.length);
 }
 
 /** Finds two words with equal FNV-1a hashes from the standard basis, by a birthday search. */
@@ -72,8 +70,14 @@ describe('WordTable', () => {
 
   it('hashes with a seed that breaks precomputed collisions', () => {
     const [a, b] = standardCollision();
+    // Short words take the prefix hash. A common suffix keeps an FNV-1a collision, and the
+    // longer words take the byte hash.
+    const [longA, longB] = [`${a}xpadding`, `${b}xpadding`];
 
     expect(fnv(a)).toBe(fnv(b));
     expect(tableHash(a)).not.toBe(tableHash(b));
+    expect(fnv(longA)).toBe(fnv(longB));
+    expect(encoder.encode(longA).length).toBeGreaterThan(8);
+    expect(tableHash(longA)).not.toBe(tableHash(longB));
   });
 });
