@@ -130,7 +130,7 @@ function secondsParam(request: Request, name: string): number | undefined {
   const text = request.query[name];
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (typeof text !== 'string' || text === '' || !Number.isFinite(value) || value < 0) {
+  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
     throw new InvalidRequestError(
       `invalid ${name} ${JSON.stringify(text)}: expected a number of seconds, 0 or more`,
     );

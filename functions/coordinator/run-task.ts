@@ -17,6 +17,7 @@ export interface RetryPolicy {
 /** Error codes of a function that mean the job itself cannot succeed: retrying or resubmitting cannot help. */
 const JOB_FATAL_CODES = new Set([
   'WORD_TOO_LONG',
+  'TIMEOUT_TOO_SHORT',
   'INPUT_CHANGED',
   'OBJECT_NOT_FOUND',
   'BUCKET_NOT_FOUND',

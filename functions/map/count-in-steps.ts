@@ -21,10 +21,12 @@ const STEP_TARGET_MS = 500;
 const STEP_MARGIN = 1.5;
 
 /**
- * The rate the last invocation in this process measured. A new invocation sizes its first
- * step with it, so a small range is counted in one step instead of several small ones.
+ * The rate the last invocation in this process measured over at least 1 MiB. A new
+ * invocation sizes its first step with it, so a small range is counted in one step instead
+ * of several small ones. Rates of tiny ranges are mostly request latency and are not kept.
  */
 let lastBytesPerSecond: number | undefined;
+const MIN_REMEMBERED_BYTES = 1024 * 1024;
 
 export interface CountInStepsOptions {
   /** Bytes per ranged read inside a step. */
@@ -33,6 +35,11 @@ export interface CountInStepsOptions {
   knownBytesPerSecond?: number;
   /** Test only: never count faster than this, to make an instance slow on purpose. */
   maxBytesPerSecond?: number;
+  /**
+   * Milliseconds the work after counting is expected to need for the distinct words counted
+   * so far (encoding and storing the output or a checkpoint); counting leaves that time free.
+   */
+  finishMs: (distinctWords: number) => number;
 }
 
 export interface SteppedCount {
@@ -57,9 +64,17 @@ export async function countInSteps(
   let next = from;
 
   while (next < range.end) {
-    const step = Math.min(range.end - next, stepBytes(rate));
-    if (rate !== undefined && !deadline.allows(((step / rate) * 1000 * STEP_MARGIN) | 0)) break;
-    if (rate === undefined && deadline.remainingMs() <= 0) break;
+    // Time left for counting once the work after it is set aside.
+    const availableMs = deadline.remainingMs() - options.finishMs(table.size);
+    if (availableMs <= 0) break;
+    let step = Math.min(range.end - next, stepBytes(rate));
+    if (rate !== undefined) {
+      const fitting = Math.floor((availableMs / 1000 / STEP_MARGIN) * rate);
+      // A later step must fit; the first one counts at least MIN_STEP_BYTES, so that a wrong
+      // remembered rate cannot stop an invocation before it measures one of its own.
+      if (next > from && fitting < MIN_STEP_BYTES) break;
+      step = Math.min(step, Math.max(fitting, MIN_STEP_BYTES));
+    }
 
     await countRange(
       source,
@@ -73,7 +88,7 @@ export async function countInSteps(
     }
     rate = (next - from) / (Math.max(Date.now() - started, 1) / 1000);
   }
-  if (next > from) lastBytesPerSecond = rate;
+  if (next - from >= MIN_REMEMBERED_BYTES) lastBytesPerSecond = rate;
   return { table, next, elapsedMs: Date.now() - started };
 }
 

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CountMap } from '../counting/count-map.js';
 import { sortWordCounts } from '../counting/order.js';
 import { Deadline } from '../lib/deadline.js';
-import { NoTimeLeftError } from '../lib/errors.js';
+import { NoTimeLeftError, TimeoutTooShortError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { INSTANCE_ID } from '../lib/log.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -106,9 +106,16 @@ export async function runReduceTask(
         : DEFAULT_STORE_MS_PER_ENTRY,
     maxBytesPerSecond: context.testMaxBytesPerSecond,
   });
-  // NOTE: every hand-over reads and rewrites all counts so far. A task with very many distinct
-  // words under a short timeout can reach a point where that leaves no time for one batch,
-  // and then each invocation fails with NO_TIME_LEFT until the coordinator stops retrying.
+  // Every hand-over reads and rewrites all counts so far. When that leaves a resumed
+  // invocation no time for one batch, the next would fare the same: the job fails.
+  if (merged.next === from && from < inputs.length && resumed !== undefined) {
+    throw new TimeoutTooShortError(
+      `reduce task ${task.task}`,
+      counts.size,
+      readMs * STORE_TO_READ_COST,
+      context.timeoutSeconds,
+    );
+  }
   if (merged.next === from && from < inputs.length) {
     throw new NoTimeLeftError(
       `reduce task ${task.task}`,

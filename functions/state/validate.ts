@@ -17,7 +17,8 @@ export interface TaskLimits {
 export function validateJobId(jobId: string, field = 'jobId'): void {
   if (!JOB_ID_PATTERN.test(jobId)) {
     throw new InvalidRequestError(
-      `invalid ${field} ${JSON.stringify(jobId)}: expected 1 to 128 lowercase letters, digits, '.', '-' or '_', starting with a letter or digit`,
+      `invalid ${field} ${JSON.stringify(jobId.length > 140 ? `${jobId.slice(0, 128)}…` : jobId)}: ` +
+        "expected 1 to 128 lowercase letters, digits, '.', '-' or '_', starting with a letter or digit",
     );
   }
 }

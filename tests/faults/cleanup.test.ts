@@ -104,6 +104,18 @@ describe('cleanup', () => {
     await expectExactResult(functions.client, 'abandoned-job', text);
   }, 120_000);
 
+  it.each([' ', '0x10', '1e3', '-1', 'abc'])(
+    'rejects retentionSeconds=%j with 400 and sweeps nothing',
+    async (value) => {
+      const response = await fetch(
+        `${functions.urls.coordinator}/cleanup?retentionSeconds=${encodeURIComponent(value)}`,
+        { method: 'POST' },
+      );
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_REQUEST');
+    },
+  );
+
   it('runs when a job ends, for the jobs that ended before it', async () => {
     expect((await names('abandoned-job')).length).toBeGreaterThan(DONE_KEPT.length);
     await sleep(LIVE_TASK_MS);

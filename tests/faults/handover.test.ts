@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { runJob } from '../../functions/cli/run-job.js';
+import { FunctionClient, TaskCallError } from '../../functions/coordinator/function-client.js';
+import { mapTask } from '../../functions/coordinator/map-stage.js';
 import { readRates } from '../../functions/coordinator/rates.js';
+import { compareCodePoints } from '../../functions/counting/order.js';
+import { encodeMessage } from '../../functions/state/codec.js';
+import { readStored } from '../../functions/state/stored.js';
+import { encodeWordBlock } from '../../functions/state/word-block.js';
 import { S3Store } from '../../functions/store/s3-store.js';
 import { keys } from '../../functions/state/keys.js';
 import { Phase, type JobRequest } from '../../functions/state/messages.js';
@@ -93,5 +99,45 @@ describe('a map slower than its plan', () => {
     expect(status.plan?.bytesPerSecond).toBe(rates?.mapBytesPerSecond);
     expect(status.plan?.safeSize).toBeLessThan(THROTTLED_BYTES_PER_SECOND * 1.1 * 2.4 * 0.5);
     expect(status.rangesTotal).toBeGreaterThan(4);
+  }, 60_000);
+
+  it('fails a task whose stored counts alone leave no time to go on, with TIMEOUT_TOO_SHORT', async () => {
+    await functions.client.submit(request('too-many-words', 256 * 1024), false);
+    const job = await readStored(store, BUCKET, keys.job('too-many-words'), 'JobRecord');
+    if (job === undefined) throw new Error('the job has no record');
+    // A checkpoint of two million distinct words, as a long hand-over chain would leave.
+    const entries: [string, number][] = Array.from({ length: 2_000_000 }, (_, i) => [
+      `w${i.toString(36).padStart(5, '0')}`,
+      1,
+    ]);
+    entries.sort((a, b) => compareCodePoints(a[0], b[0]));
+    const offset = job.ranges[0].start + 1000;
+    const key = keys.checkpoint('too-many-words', 0, offset);
+    await store.put(
+      BUCKET,
+      key,
+      encodeMessage('Checkpoint', {
+        jobId: 'too-many-words',
+        chunk: 0,
+        range: job.ranges[0],
+        nextOffset: offset,
+        words: entries.length,
+        counts: encodeWordBlock(entries),
+        handovers: 1,
+        durationSeconds: 1,
+      }),
+    );
+    const map = new FunctionClient(functions.urls.map, TIMEOUT_SECONDS, 1);
+    const checkpoint = { bucket: BUCKET, key, etag: '', size: 0 };
+
+    const error = await map
+      .call('MapTask', mapTask(job, 0, 1, BUCKET, checkpoint), 'MapReceipt')
+      .catch((caught: unknown) => caught as TaskCallError);
+
+    expect(error).toBeInstanceOf(TaskCallError);
+    expect((error as TaskCallError).code).toBe('TIMEOUT_TOO_SHORT');
+    expect((error as TaskCallError).detail).toMatch(
+      /^map chunk 0 holds 2000000 distinct words, and storing them takes about [\d.]+ s of its 3 s timeout/,
+    );
   }, 60_000);
 });

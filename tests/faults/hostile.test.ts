@@ -34,7 +34,12 @@ beforeAll(async () => {
   store = new S3Store(s3);
   await store.makeBucket(BUCKET);
   await store.put(BUCKET, INPUT, text);
-  functions = await startProcessSet({ storeUrl: `s3://${BUCKET}`, s3, functionTimeoutSeconds: 20 });
+  functions = await startProcessSet({
+    storeUrl: `s3://${BUCKET}`,
+    s3,
+    functionTimeoutSeconds: 20,
+    env: { reduce: { TEST_REDUCE_COMMIT_DELAY_MS: '1500' } },
+  });
   map = new FunctionClient(functions.urls.map, 20, 4);
 }, 120_000);
 
@@ -220,6 +225,37 @@ describe('a client that disconnects in the middle of a body', () => {
       expect(functions.pid(name)).toBeGreaterThan(0);
       expect(await keysUnder('jobs/')).toEqual(before);
       expect(await keysUnder('jobs/half-sent/')).toEqual([]);
+      const rejected = functions
+        .logs()
+        .filter((line) => line.service === name && line.code === 'MALFORMED_MESSAGE');
+      expect(rejected.at(-1)?.message).toMatch(/request body ended early/);
     },
   );
+});
+
+describe('a client that gives up on a long request', () => {
+  it('leaves a log line with the time the request had run, and the job goes on', async () => {
+    await plannedJob('given-up');
+    const aborted = await fetch(`${functions.urls.coordinator}/jobs/given-up/advance`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(500),
+    }).then(
+      () => false,
+      () => true,
+    );
+    expect(aborted).toBe(true);
+
+    let status = await functions.client.status('given-up');
+    for (let i = 0; i < 100 && status.phase !== Phase.DONE; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await functions.client.status('given-up');
+    }
+    expect(status.phase).toBe(Phase.DONE);
+    const closed = functions
+      .logs()
+      .filter((line) => line.msg === 'request closed by the client before its response');
+    expect(closed.some((line) => line.service === 'coordinator' && Number(line.ms) >= 400)).toBe(
+      true,
+    );
+  }, 60_000);
 });

@@ -81,6 +81,13 @@ function requestLog(logger: Logger): RequestHandler {
       if (response.statusCode >= 500) log.error(fields, 'request failed');
       else log.info(fields, 'request done');
     });
+    // A client that gives up closes the connection before the response: log how long the
+    // request had run, since the work may go on and commit later.
+    response.on('close', () => {
+      if (response.writableFinished) return;
+      const ms = Math.round(performance.now() - started);
+      response.locals.log.warn({ ms }, 'request closed by the client before its response');
+    });
     next();
   };
 }

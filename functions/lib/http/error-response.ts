@@ -28,6 +28,7 @@ export const ERROR_MAPPINGS: Readonly<Record<string, ErrorMapping>> = {
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   WORD_TOO_LONG: { status: 422, retryable: false },
+  TIMEOUT_TOO_SHORT: { status: 422, retryable: false },
   CORRUPT_OBJECT: { status: 500, retryable: false },
   INTERNAL: { status: 500, retryable: true },
   STORE_AUTH_FAILED: { status: 502, retryable: false },
