@@ -141,8 +141,10 @@ describe('workflow Job command', () => {
     }
 
     expect(firstCode).toBe(143);
+    // The retry starts with ranges already done; on a fast machine the first pod may have
+    // mapped them all before it stopped.
     expect(retry.stderr.split('\n')[0]).toMatch(
-      new RegExp(`^wordcount: job ${JOB_ID}: mapping, [1-9][\\d,]*/[\\d,]+ ranges`),
+      new RegExp(`^wordcount: job ${JOB_ID}: (mapping|reducing|done), [1-9][\\d,]*/[\\d,]+ ranges`),
     );
     expect(retry.code).toBe(0);
     expect([...jobIds]).toEqual([JOB_ID]);
