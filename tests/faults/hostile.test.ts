@@ -37,16 +37,17 @@ beforeAll(async () => {
   functions = await startProcessSet({
     storeUrl: `s3://${BUCKET}`,
     s3,
-    functionTimeoutSeconds: 20,
+    functionTimeoutSeconds: 10,
     env: { reduce: { TEST_REDUCE_COMMIT_DELAY_MS: '1500' } },
   });
-  map = new FunctionClient(functions.urls.map, 20, 4);
+  map = new FunctionClient(functions.urls.map, 10, 4);
 }, 120_000);
 
 afterAll(async () => {
+  await map?.close();
   await functions?.stop();
   await minio?.stop();
-});
+}, 120_000);
 
 const request = (jobId: string): JobRequest => ({
   jobId,
