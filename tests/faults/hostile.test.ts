@@ -234,6 +234,30 @@ describe('a client that disconnects in the middle of a body', () => {
   );
 });
 
+describe('a request that the HTTP parser rejects', () => {
+  it.each([
+    ['a broken chunked body', 'Transfer-Encoding: chunked\r\n\r\nzz\r\n'],
+    ['a Content-Length that is not a number', 'Content-Length: twelve\r\n\r\n'],
+  ])('gets a JSON error for %s', async (_, rest) => {
+    const url = new URL(functions.urls.map);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(`POST /map HTTP/1.1\r\nHost: ${url.host}\r\n${rest}`);
+      });
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { code: string };
+    expect(body.code).toBe('MALFORMED_MESSAGE');
+    expect((await fetch(`${functions.urls.map}/healthz`)).status).toBe(200);
+  });
+});
+
 describe('a client that gives up on a long request', () => {
   it('leaves a log line with the time the request had run, and the job goes on', async () => {
     await plannedJob('given-up');

@@ -5,6 +5,7 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 import type { Express } from 'express';
 
@@ -38,6 +39,7 @@ export async function listen(app: Express, options: ServeOptions): Promise<Runni
   server.requestTimeout = (options.timeoutSeconds + SERVER_TIMEOUT_MARGIN_SECONDS) * 1000;
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,4 +137,31 @@ export function startWorkers(name: string, workers: number, logger: Logger): voi
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   });
+}
+
+/**
+ * Answers requests that Node's HTTP parser rejects before the app sees them (a broken
+ * chunked body, a bad Content-Length, headers too large, a request that timed out) with the
+ * same JSON error body as every other error, instead of Node's bare status line.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || (error.code === 'ECONNRESET' && socket.destroyed)) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'MALFORMED_MESSAGE']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'MALFORMED_MESSAGE']
+        : [400, 'Bad Request', 'MALFORMED_MESSAGE'];
+  const body = JSON.stringify({
+    code,
+    message: `malformed HTTP request (${error.code ?? 'parse error'}); send a well-formed request`,
+    retryable: false,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
