@@ -4,14 +4,13 @@
  * offset: it is stored once under a key that names both, and two instances that stop at
  * the same offset write the same counts.
  */
-import { CountMap } from '../counting/count-map.js';
-import { compareCodePoints, type WordCount } from '../counting/order.js';
-import { CorruptObjectError, MessageFormatError } from '../lib/errors.js';
+import type { CountMap } from '../counting/count-map.js';
+import { CorruptObjectError } from '../lib/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { keys } from '../state/keys.js';
 import type { Checkpoint, MapTask, ObjectRef } from '../state/messages.js';
 import { readStored, writeOnce } from '../state/stored.js';
-import { decodeWordBlock, encodeWordBlock } from '../state/word-block.js';
+import { decodeCheckpointCounts, encodeCheckpointCounts } from '../state/checkpoint-counts.js';
 
 export interface ResumedCount {
   checkpoint: Checkpoint;
@@ -48,20 +47,7 @@ export async function readCheckpoint(store: ObjectStore, task: MapTask): Promise
     );
   }
 
-  const counts = new CountMap();
-  let words = 0;
-  try {
-    for (const [word, count] of decodeWordBlock(checkpoint.counts, where)) {
-      counts.set(word, count);
-      words += count;
-    }
-  } catch (error) {
-    if (!(error instanceof MessageFormatError)) throw error;
-    throw new CorruptObjectError(`${where} is invalid: ${error.message}`, { cause: error });
-  }
-  if (words !== checkpoint.words) {
-    throw new CorruptObjectError(`${where} holds ${words} words but declares ${checkpoint.words}`);
-  }
+  const counts = decodeCheckpointCounts(checkpoint.counts, checkpoint.words, where);
   return { checkpoint, counts };
 }
 
@@ -81,8 +67,6 @@ export async function writeCheckpoint(
   value: NewCheckpoint,
 ): Promise<ObjectRef> {
   const { task } = value;
-  const entries: WordCount[] = [...value.counts];
-  entries.sort((a, b) => compareCodePoints(a[0], b[0]));
   const key = keys.checkpoint(task.jobId, task.chunk, value.nextOffset);
   await writeOnce(store, bucket, key, 'Checkpoint', {
     jobId: task.jobId,
@@ -90,7 +74,7 @@ export async function writeCheckpoint(
     range: task.range,
     nextOffset: value.nextOffset,
     words: value.words,
-    counts: encodeWordBlock(entries),
+    counts: encodeCheckpointCounts(value.counts),
     handovers: value.handovers,
     durationSeconds: value.durationSeconds,
   });

@@ -4,14 +4,13 @@
  * index: it is stored once under a key that names both, and two instances that stop at the
  * same slice write the same counts.
  */
-import { CountMap } from '../counting/count-map.js';
-import { compareCodePoints, type WordCount } from '../counting/order.js';
-import { CorruptObjectError, MessageFormatError } from '../lib/errors.js';
+import type { CountMap } from '../counting/count-map.js';
+import { CorruptObjectError } from '../lib/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { keys } from '../state/keys.js';
 import type { ObjectRef, ReduceCheckpoint, ReduceTask } from '../state/messages.js';
 import { readStored, writeOnce } from '../state/stored.js';
-import { decodeWordBlock, encodeWordBlock } from '../state/word-block.js';
+import { decodeCheckpointCounts, encodeCheckpointCounts } from '../state/checkpoint-counts.js';
 
 export interface ResumedMerge {
   checkpoint: ReduceCheckpoint;
@@ -54,22 +53,7 @@ export async function readReduceCheckpoint(
     );
   }
 
-  const counts = new CountMap();
-  let words = 0;
-  try {
-    for (const [word, count] of decodeWordBlock(checkpoint.counts, where)) {
-      counts.set(word, count);
-      words += count;
-    }
-  } catch (error) {
-    if (!(error instanceof MessageFormatError)) throw error;
-    throw new CorruptObjectError(`${where} is invalid: ${error.message}`, { cause: error });
-  }
-  if (words !== checkpoint.words) {
-    throw new CorruptObjectError(
-      `${where} contains ${words} words but declares ${checkpoint.words}`,
-    );
-  }
+  const counts = decodeCheckpointCounts(checkpoint.counts, checkpoint.words, where);
   return { checkpoint, counts };
 }
 
@@ -91,8 +75,6 @@ export async function writeReduceCheckpoint(
   value: NewReduceCheckpoint,
 ): Promise<ObjectRef> {
   const { task } = value;
-  const entries: WordCount[] = [...value.counts];
-  entries.sort((a, b) => compareCodePoints(a[0], b[0]));
   const key = keys.reduceCheckpoint(task.jobId, task.task, value.nextInput);
   await writeOnce(store, bucket, key, 'ReduceCheckpoint', {
     jobId: task.jobId,
@@ -101,7 +83,7 @@ export async function writeReduceCheckpoint(
     endPartition: task.endPartition,
     nextInput: value.nextInput,
     words: value.words,
-    counts: encodeWordBlock(entries),
+    counts: encodeCheckpointCounts(value.counts),
     inputBytes: value.inputBytes,
     handovers: value.handovers,
     startedMs: value.startedMs,
