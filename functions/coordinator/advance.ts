@@ -91,7 +91,7 @@ const SWEEP_AFTER_JOB_MAX_LISTED = 10_000;
  * Sweeps the ended and abandoned jobs when a job ends. A failed sweep is logged and does not
  * fail the job that ended.
  *
- * NOTE: this sweep lists at most 10,000 objects, in key order; in a bucket with more, the
+ * NOTE: this sweep lists at most 10,000 objects, in key order. In a bucket with more, the
  * jobs later in that order are swept only by POST /cleanup.
  */
 async function sweepAfterJob(context: StageContext): Promise<void> {

@@ -38,7 +38,7 @@ export interface CleanupReport {
 }
 
 /**
- * The configured policy. A task can write for as long as its call may last: the platform
+ * Returns the configured policy. A task can write for as long as its call may last: the platform
  * ends it at its timeout, and the coordinator stops waiting at the timeout plus a margin.
  *
  * NOTE: the local deployment's servers do not end a request at the timeout. Map and reduce
@@ -166,8 +166,8 @@ async function cleanJob(
 }
 
 /**
- * What killed instances left in a job that is not over: outputs that no receipt commits, and
- * checkpoints of tasks that were committed after all. Committed work and the checkpoints of
+ * Returns what killed instances left in a job that is not over: outputs that no receipt
+ * commits, and checkpoints of tasks that were committed after all. Committed work and the checkpoints of
  * unfinished tasks stay, so the job can still be continued.
  */
 function leftovers(named: ReadonlyMap<string, ListedObject>): ListedObject[] {

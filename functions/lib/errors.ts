@@ -203,14 +203,14 @@ export class NoTimeLeftError extends WordcountError {
 }
 
 /**
- * Thrown when a task holds so many distinct words that storing them alone takes most of its
+ * Thrown when a task contains so many distinct words that storing them alone takes most of its
  * timeout, so no invocation can move it forward. Retrying cannot help; the job fails.
  */
 export class TimeoutTooShortError extends WordcountError {
   constructor(task: string, distinctWords: number, storeMs: number, timeoutSeconds: number) {
     super(
       'TIMEOUT_TOO_SHORT',
-      `${task} holds ${distinctWords} distinct words, and storing them takes about ` +
+      `${task} contains ${distinctWords} distinct words, and storing them takes about ` +
         `${(storeMs / 1000).toFixed(1)} s of its ${timeoutSeconds} s timeout, leaving no time to ` +
         'continue; raise the map and reduce timeouts, or use more partitions or a smaller --safe-size',
     );

@@ -19,7 +19,7 @@ export interface FunctionConfig {
   state: OpenedStore;
 }
 
-/** The hand-over reserve by default: 10 s, but at most a fifth of the timeout. */
+/** Returns the default hand-over reserve: 10 s, but at most a fifth of the timeout. */
 export function defaultHandoverReserveSeconds(timeoutSeconds: number): number {
   return Math.min(10, timeoutSeconds / 5);
 }

@@ -36,15 +36,15 @@ export interface CountInStepsOptions {
   /** Test only: never count faster than this, to make an instance slow on purpose. */
   maxBytesPerSecond?: number;
   /**
-   * Milliseconds the work after counting is expected to need for the distinct words counted
-   * so far (encoding and storing the output or a checkpoint); counting leaves that time free.
+   * Expected milliseconds of the work after counting (encoding and storing the output or a
+   * checkpoint) for the distinct words counted so far. Counting leaves that time free.
    */
   finishMs: (distinctWords: number) => number;
 }
 
 export interface SteppedCount {
   table: WordTable;
-  /** Where counting stopped: the range's end when it finished. */
+  /** Offset at which counting stopped: the range's end when it finished. */
   next: number;
   /** Milliseconds spent counting. */
   elapsedMs: number;
@@ -70,7 +70,7 @@ export async function countInSteps(
     let step = Math.min(range.end - next, stepBytes(rate));
     if (rate !== undefined) {
       const fitting = Math.floor((availableMs / 1000 / STEP_MARGIN) * rate);
-      // A later step must fit; the first one counts at least MIN_STEP_BYTES, so that a wrong
+      // A later step must fit. The first one counts at least MIN_STEP_BYTES, so a wrong
       // remembered rate cannot stop an invocation before it measures one of its own.
       if (next > from && fitting < MIN_STEP_BYTES) break;
       step = Math.min(step, Math.max(fitting, MIN_STEP_BYTES));

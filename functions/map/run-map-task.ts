@@ -23,7 +23,7 @@ import { StoreSource } from './store-source.js';
  * Milliseconds per distinct word that the work after counting takes: normalizing, encoding
  * and storing the output or a checkpoint. It starts at 8 µs and follows what this process
  * measures. NOTE: 8 µs is an estimate from runs with about a million distinct words on a
- * busy 2-core machine; a slower store needs more until the first measurement.
+ * busy 2-core machine. A slower store needs more until the first measurement.
  */
 let finishMsPerWord = 0.008;
 /** Words below this are too few for a measurement: fixed request costs dominate. */
@@ -187,8 +187,8 @@ export async function runMapTask(
 }
 
 /**
- * The response of an invocation that stopped early. It commits nothing; it carries the offset
- * where counting stopped and the checkpoint to continue from. Its rate is this invocation's.
+ * Returns the response of an invocation that stopped early. It commits nothing. It carries
+ * the offset where counting stopped, the checkpoint to continue from, and this invocation's rate.
  */
 function continuation(
   task: MapTask,

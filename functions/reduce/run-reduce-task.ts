@@ -217,8 +217,8 @@ function asCommitted(receipt: ReduceReceipt): ReduceReceipt {
 }
 
 /**
- * The response of an invocation that stopped early. It is not committed: it names where
- * merging stopped and the checkpoint that continues it, with this invocation's rate.
+ * Returns the response of an invocation that stopped early. It commits nothing. It carries
+ * the input where merging stopped, the checkpoint to continue from, and this invocation's rate.
  */
 function continuation(
   task: ReduceTask,

@@ -263,7 +263,7 @@ describe('Helm chart', () => {
     expect(mounts['demo-wordcount-test']).toBe(false);
   });
 
-  it('sweeps old jobs with a CronJob that calls the coordinator, with the retention in the ConfigMap', () => {
+  it('renders the cleanup CronJob and retention', () => {
     const rendered = template(['--set', 'cleanup.retentionSeconds=120']).stdout;
 
     expect(rendered).toMatch(

@@ -73,7 +73,7 @@ describe('a map slower than its plan', () => {
       checkpoints.push(item.key);
     expect(checkpoints.length).toBeGreaterThanOrEqual(status.handovers);
 
-    // No map invocation ran past its timeout: each answered within it.
+    // No map invocation ran past its timeout: each responded within it.
     const mapRequests = functions
       .logs()
       .filter((line) => line.service === 'map' && line.msg === 'request done');
@@ -101,7 +101,7 @@ describe('a map slower than its plan', () => {
     expect(status.rangesTotal).toBeGreaterThan(4);
   }, 60_000);
 
-  it('fails a task whose stored counts alone leave no time to go on, with TIMEOUT_TOO_SHORT', async () => {
+  it('fails oversized checkpoints with TIMEOUT_TOO_SHORT', async () => {
     await functions.client.submit(request('too-many-words', 256 * 1024), false);
     const job = await readStored(store, BUCKET, keys.job('too-many-words'), 'JobRecord');
     if (job === undefined) throw new Error('the job has no record');
@@ -137,7 +137,7 @@ describe('a map slower than its plan', () => {
     expect(error).toBeInstanceOf(TaskCallError);
     expect((error as TaskCallError).code).toBe('TIMEOUT_TOO_SHORT');
     expect((error as TaskCallError).detail).toMatch(
-      /^map chunk 0 holds 2000000 distinct words, and storing them takes about [\d.]+ s of its 3 s timeout/,
+      /^map chunk 0 contains 2000000 distinct words, and storing them takes about [\d.]+ s of its 3 s timeout/,
     );
   }, 60_000);
 });

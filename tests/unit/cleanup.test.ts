@@ -74,7 +74,7 @@ describe('cleanup sweep', () => {
     expect(await names('recent')).toHaveLength(INTERMEDIATE.length + 3);
   });
 
-  it('keeps objects a late task may still be writing, and takes them in a later sweep', async () => {
+  it('keeps young objects until a later sweep', async () => {
     await put('late', 7200, ...KEPT, 'map/000000.receipt');
     await put('late', 30, 'map/000001.out');
 
@@ -126,7 +126,7 @@ describe('cleanup sweep', () => {
     expect(await names('busy')).toEqual(['job.pb', 'map/000001.out', 'map/000002.receipt']);
   });
 
-  it('stops at the listing limit and leaves the job it was listing for the next sweep', async () => {
+  it('stops at the listing limit', async () => {
     await put('a', 7200, ...KEPT, 'map/000000.out');
     await put('b', 7200, ...KEPT, 'map/000000.out');
 

@@ -53,8 +53,8 @@ export async function listen(app: Express, options: ServeOptions): Promise<Runni
   // Keep-alive connections become idle as their last response ends; close them as they do.
   // No request may run longer than the function timeout, so after it the drain closes
   // whatever connections are left instead of waiting for Node's own timeouts.
-  // NOTE: a fault test saw one coordinator connection stay open for Node's 60 s headers
-  // timeout after a client aborted mid-body; its cause was not found.
+  // NOTE: in a fault test, one coordinator connection stayed open for Node's 60 s headers
+  // timeout after a client aborted mid-body. The cause was not found.
   const drain = (): Promise<void> =>
     new Promise((resolve) => {
       const sweep = setInterval(() => server.closeIdleConnections(), 200);
@@ -140,7 +140,7 @@ export function startWorkers(name: string, workers: number, logger: Logger): voi
 }
 
 /**
- * Answers requests that Node's HTTP parser rejects before the app sees them (a broken
+ * Responds to requests that Node's HTTP parser rejects before the app sees them (a broken
  * chunked body, a bad Content-Length, headers too large, a request that timed out) with the
  * same JSON error body as every other error, instead of Node's bare status line.
  */
